@@ -1,0 +1,628 @@
+// One simulated ascp session: management connection, frames out, commands in, file jobs, faults.
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { randomUUID, createHash } from "node:crypto";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { once } from "node:events";
+import { encodeFrame, FrameParser } from "./frames.mjs";
+import { parseRate } from "./args.mjs";
+import { findFault, findFaults } from "./scenario.mjs";
+import { LocalSpace, RemoteSpace, ItemError, planTransfer, trimDest } from "./plan.mjs";
+import { Limiter, decide, copyRange, fileChecksum, removeSource } from "./transfer.mjs";
+import { malformedBytes, SKIP_KINDS } from "./inject.mjs";
+import { runBlast } from "./blast.mjs";
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+const ADAPTIVE = { fixed: "Fixed", low: "Trickle", high: "Adaptive", fair: "Adaptive" };
+const RESUME = ["none", "attrs", "sparse_csum", "full_csum"];
+const ERRNO_CODES = { ENOENT: 4, EACCES: 5, EPERM: 5, ENOTDIR: 6, EISDIR: 7, ENOSPC: 25, EROFS: 26, EMFILE: 23 };
+
+// Connects to the manager; ascp gives up after the management connect timeout (5 s default).
+export function connectMgmt({ host, port }, timeoutMs = 5000) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect({ host, port });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error("connect timeout"));
+    }, timeoutMs);
+    socket.once("connect", () => {
+      clearTimeout(timer);
+      socket.removeAllListeners("error");
+      resolve(socket);
+    });
+    socket.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+  });
+}
+
+export class Session {
+  constructor({ opts, sources, destination, scenario, recorder, env }) {
+    this.opts = opts;
+    this.sources = sources; // [{ source, destination? }]
+    this.destination = destination;
+    this.scenario = scenario;
+    this.recorder = recorder;
+    this.env = env;
+    this.sessionId = randomUUID();
+    this.userStr = opts.userStr ?? "";
+    this.direction = opts.mode === "recv" ? "Receive" : "Send";
+    this.cluster = opts.cluster ?? { index: 1, count: 1 };
+    this.rate = opts.rate ?? 10000;
+    this.minRate = opts.minRate ?? 0;
+    this.adaptive = ADAPTIVE[opts.policy ?? "fair"];
+    this.limiter = new Limiter(opts.rate === undefined ? null : this.kbps(opts.rate));
+    this.statsIntervalMs = scenario.stats_interval_ms ?? 500;
+    this.counters = {
+      ArgScansAttempted: 0,
+      ArgScansCompleted: 0,
+      PathScansAttempted: 0,
+      PathScansFailed: 0,
+      PathScansIrregular: 0,
+      PathScansExcluded: 0,
+      TransfersAttempted: 0,
+      TransfersFailed: 0,
+      TransfersPassed: 0,
+      TransfersSkipped: 0,
+    };
+    this.fileBytes = 0;
+    this.transferBytes = 0;
+    this.framesSent = 0;
+    this.socket = null;
+    this.finishing = false;
+    this.dead = false; // no more frames: socket closed or crash under way
+    this.stalledUntil = 0;
+    this.statsStallDone = false;
+    this.malformedDone = new Set();
+    this.queue = [];
+    this.lingering = false;
+    this.wake = null;
+    this.t0 = process.hrtime.bigint();
+  }
+
+  // A percentage rate is taken relative to the command-line target (or ascp's 10 Mbps default).
+  kbps(rate) {
+    if (typeof rate === "number") return rate;
+    const base = typeof this.opts.rate === "number" ? this.opts.rate : 10000;
+    return Math.round((base * Number(rate.slice(0, -1))) / 100);
+  }
+
+  elapsedUsec() {
+    return Number((process.hrtime.bigint() - this.t0) / 1000n);
+  }
+
+  ids() {
+    return { SessionId: this.sessionId, UserStr: this.userStr };
+  }
+
+  counterFields() {
+    return { ...this.counters, FileBytes: this.fileBytes, TransferBytes: this.transferBytes, Elapsedusec: this.elapsedUsec() };
+  }
+
+  // ---- output ----------------------------------------------------------------------------
+
+  send(type, fields) {
+    if (this.dead || !this.socket) return;
+    this.writeRaw(encodeFrame(type, { ...fields, ...this.ids() }));
+    this.framesSent++;
+    if (type !== "STATS") this.recorder.write({ kind: "frame_sent", type });
+    this.afterFrame(type);
+  }
+
+  writeRaw(text) {
+    if (!this.dead && this.socket) this.socket.write(text);
+  }
+
+  afterFrame(type) {
+    for (const m of findFaults(this.scenario, "malformed")) {
+      const after = m.after ?? "SESSION";
+      if (after !== type || this.malformedDone.has(m)) continue;
+      this.malformedDone.add(m);
+      this.writeRaw(malformedBytes(m.kind, this.sessionId, this.userStr));
+      this.recorder.write({ kind: "fault", type: "malformed", malformed: m.kind });
+      if (SKIP_KINDS.has(m.kind)) this.counters.TransfersSkipped++;
+    }
+    const crash = findFault(this.scenario, "crash");
+    if (crash?.after_frames !== undefined && this.framesSent >= crash.after_frames) this.crash();
+    const close = findFault(this.scenario, "close_socket");
+    if (close && this.framesSent >= close.after_frames && !this.dead) {
+      this.dead = true;
+      this.recorder.write({ kind: "fault", type: "close_socket", frames: this.framesSent });
+      this.finish(close.code ?? 0);
+    }
+  }
+
+  // Flush what was written, then die the hard way.
+  crash() {
+    if (this.dead) return;
+    this.dead = true;
+    this.recorder.write({ kind: "fault", type: "crash", frames: this.framesSent, bytes: this.transferBytes });
+    this.recorder.write({ kind: "exit", code: null, signal: "SIGKILL" });
+    const kill = () => process.kill(process.pid, "SIGKILL");
+    if (!this.socket) kill();
+    this.socket.write("", kill);
+    setTimeout(kill, 500);
+  }
+
+  notification(extra = {}) {
+    this.send("NOTIFICATION", { Rate: this.rate, MinRate: this.minRate, Adaptive: this.adaptive, ...extra });
+  }
+
+  fileError(code, description, file) {
+    this.send("FILEERROR", { Code: code, Description: description, File: file });
+  }
+
+  // Terminal ERROR: counters included so a manager can still account for the files.
+  fail(code, description) {
+    if (this.finishing) return;
+    this.send("ERROR", { Code: code, Description: description, Loss: 0, ...this.counterFields() });
+    this.finish(1);
+  }
+
+  async finish(code) {
+    if (this.finishing) return;
+    this.finishing = true;
+    const exitCode = code === 0 ? (findFault(this.scenario, "exit_code")?.code ?? 0) : code;
+    const stderr = findFault(this.scenario, "stderr");
+    if (stderr) process.stderr.write(stderr.text);
+    if (this.socket && !this.socket.destroyed) {
+      this.socket.end();
+      await Promise.race([once(this.socket, "close").catch(() => {}), sleep(2000)]);
+    }
+    this.recorder.write({ kind: "exit", code: exitCode });
+    this.recorder.close();
+    process.exit(exitCode);
+  }
+
+  // ---- input -----------------------------------------------------------------------------
+
+  attach(socket) {
+    this.socket = socket;
+    socket.setNoDelay(true);
+    socket.setEncoding("utf8");
+    const parser = new FrameParser();
+    socket.on("data", (chunk) => {
+      const { frames, junk } = parser.feed(chunk);
+      for (const j of junk) this.recorder.write({ kind: "frame_junk", reason: j.reason, raw: j.raw });
+      for (const { frame, raw } of frames) {
+        this.recorder.write({ kind: "frame_received", frame, raw });
+        this.command(frame);
+      }
+    });
+    const lost = (why) => {
+      if (this.finishing) return;
+      this.dead = true;
+      process.stderr.write(`ascp: management connection ${why}, exiting.\n`);
+      this.recorder.write({ kind: "socket_closed", why });
+      this.finish(1);
+    };
+    socket.on("error", (e) => lost(`failed: ${e.message}`));
+    socket.on("end", () => lost("closed by the manager"));
+  }
+
+  command(frame) {
+    switch (frame.Type) {
+      case "CANCEL":
+        this.fail(28, "Transfer cancelled by user");
+        return;
+      case "RATE":
+        this.changeRate(frame);
+        return;
+      case "START":
+        this.startCommand(frame);
+        return;
+      case "DONE":
+        if (!this.opts.keepalive) {
+          this.recorder.write({ kind: "command_ignored", type: "DONE", reason: "not a persistent session" });
+          return;
+        }
+        this.lingering = true;
+        this.recorder.write({ kind: "done_requested", operation: frame.Operation ?? "" });
+        this.wakeUp();
+        return;
+      default:
+        this.recorder.write({ kind: "command_ignored", type: frame.Type, reason: "unknown command type" });
+    }
+  }
+
+  changeRate(frame) {
+    const next = {};
+    try {
+      if (frame.Rate !== undefined) next.rate = parseRate(frame.Rate, "Rate");
+      if (frame.MinRate !== undefined) next.minRate = parseRate(frame.MinRate, "MinRate");
+      if (frame.Adaptive !== undefined) {
+        if (!["Adaptive", "Fixed", "Trickle"].includes(frame.Adaptive)) throw new Error(`Adaptive: '${frame.Adaptive}' unknown`);
+        next.adaptive = frame.Adaptive;
+      }
+    } catch (e) {
+      this.recorder.write({ kind: "command_ignored", type: "RATE", reason: e.message });
+      return;
+    }
+    if (next.rate !== undefined) {
+      this.rate = next.rate;
+      this.limiter.set(this.kbps(next.rate));
+    }
+    if (next.minRate !== undefined) this.minRate = next.minRate;
+    if (next.adaptive !== undefined) this.adaptive = next.adaptive;
+    this.notification();
+  }
+
+  startCommand(frame) {
+    if (!this.opts.keepalive) {
+      this.recorder.write({ kind: "command_ignored", type: "START", reason: "not a persistent session" });
+      return;
+    }
+    if (this.lingering) {
+      this.fileError(2, "session is finishing (DONE received): no new sources accepted", frame.Source ?? "");
+      this.counters.TransfersFailed++;
+      return;
+    }
+    this.queue.push(frame);
+    this.wakeUp();
+  }
+
+  wakeUp() {
+    const w = this.wake;
+    this.wake = null;
+    if (w) w();
+  }
+
+  // ---- the session -----------------------------------------------------------------------
+
+  async run(target) {
+    for (const sig of ["SIGINT", "SIGTERM"]) {
+      process.on(sig, () => {
+        if (this.socket && !this.dead) this.fail(28, `Transfer cancelled by signal ${sig}`);
+        else this.finish(1);
+      });
+    }
+    const never = findFault(this.scenario, "never_connect");
+    if (never) {
+      this.recorder.write({ kind: "fault", type: "never_connect" });
+      if (never.exit_after_ms === undefined) {
+        setInterval(() => {}, 1 << 30);
+        return;
+      }
+      await sleep(never.exit_after_ms);
+      process.stderr.write(`ascp: failed to connect to management socket, exiting.\n`);
+      await this.finish(1);
+      return;
+    }
+    const late = findFault(this.scenario, "connect_late");
+    if (late) await sleep(late.delay_ms);
+    if (target) {
+      try {
+        this.attach(await connectMgmt(target));
+      } catch (e) {
+        process.stderr.write(`ascp: required management connection to port ${target.host}:${target.port} failed (${e.message}).\n`);
+        process.stderr.write("ascp: failed to connect to management socket, exiting.\n");
+        await this.finish(1);
+        return;
+      }
+    }
+    this.t0 = process.hrtime.bigint();
+    const cookie = this.env.ASPERA_SCP_COOKIE;
+    this.send("INIT", { Direction: this.direction, Operation: "Transfer", Cookie: cookie });
+
+    const expected = this.scenario.remote_password;
+    if (findFault(this.scenario, "auth") || (expected !== undefined && this.env.ASPERA_SCP_PASS !== expected)) {
+      this.fail(19, "Authentication failed");
+      return;
+    }
+
+    const remoteRoot = this.env.ASCP_SIM_REMOTE_ROOT || path.join(os.tmpdir(), "ascp-sim-remote");
+    const remote = new RemoteSpace(path.join(remoteRoot, this.opts.host));
+    const local = new LocalSpace();
+    this.srcSpace = this.opts.mode === "recv" ? remote : local;
+    this.dstSpace = this.opts.mode === "recv" ? local : remote;
+    try {
+      this.destRoot = this.dstSpace.resolve(trimDest(this.destination));
+    } catch (e) {
+      if (!(e instanceof ItemError)) throw e;
+      this.fail(e.code, e.message);
+      return;
+    }
+
+    const blast = findFault(this.scenario, "blast");
+    const jobs = this.opts.keepalive || blast ? [] : this.plan();
+    const mine = jobs.filter((j) => j.error || j.share);
+    this.notification({
+      PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0),
+      PreTransferFiles: mine.filter((j) => !j.error).length,
+    });
+    this.send("SESSION", this.sessionFields());
+
+    if (this.retryFault()) return;
+    const stall = findFault(this.scenario, "stall");
+    if (stall && (stall.after ?? "SESSION") === "SESSION") await this.stall(stall);
+
+    if (blast) {
+      await runBlast(this, blast);
+      return;
+    }
+    if (this.opts.keepalive) await this.persistentLoop();
+    else for (const job of mine) await this.runJob(job);
+    if (this.finishing) return;
+    this.send("DONE", { Direction: this.direction, Operation: "Transfer", ...this.counterFields() });
+    await this.finish(0);
+  }
+
+  sessionFields() {
+    const o = this.opts;
+    const cipher = o.noEncryption ? "none" : (o.cipher ?? "aes-128");
+    const aspera = o.tags?.aspera ?? {};
+    return {
+      Adaptive: this.adaptive,
+      Cipher: cipher,
+      ClientUser: os.userInfo().username,
+      ClusterNodeId: this.cluster.index - 1,
+      ClusterNumNodes: this.cluster.count,
+      Cookie: this.env.ASPERA_SCP_COOKIE,
+      CreatePolicy: o.createDir ? 1 : 0,
+      DSPipelineDepth: 32,
+      DatagramSize: o.datagramSize ?? 0,
+      Destination: this.destination,
+      Direction: this.direction,
+      Encryption: cipher === "none" ? "No" : "Yes",
+      Host: o.host,
+      Keepalive: o.keepalive ? "Yes" : "No",
+      MinRate: this.minRate,
+      OverwritePolicy: o.overwrite ?? "diff",
+      Port: o.udpPort ?? 33001,
+      Precalc: o.precalc ? "Yes" : "No",
+      Priority: o.policy === "high" ? 1 : 2,
+      Rate: this.rate,
+      Remote: "No",
+      ResumePolicy: RESUME[o.resume ?? 0],
+      RetryTimeout: o.retryTimeout,
+      Source: this.sources.length === 1 ? this.sources[0].source : undefined,
+      SourcePrefix: o.sourcePrefix,
+      TCPPort: o.tcpPort ?? 33001,
+      User: o.user,
+      XferId: aspera.xfer_id,
+      XferRetry: aspera.xfer_retry,
+    };
+  }
+
+  // Flattens the plan into jobs; whole files are dealt round-robin to the -C sessions, and
+  // errors about source arguments are reported by the first session only.
+  plan() {
+    const results = planTransfer({
+      entries: this.sources,
+      destination: this.destination,
+      pairs: this.sources.some((s) => s.destination !== undefined),
+      srcBase: this.opts.srcBase,
+      sourcePrefix: this.opts.sourcePrefix,
+      createDir: this.opts.createDir === true,
+      srcSpace: this.srcSpace,
+      dstSpace: this.dstSpace,
+    });
+    const jobs = [];
+    let k = 0;
+    const first = this.cluster.index === 1;
+    for (const r of results) {
+      this.counters.ArgScansAttempted++;
+      if (r.error) {
+        this.counters.PathScansAttempted++;
+        this.counters.PathScansFailed++;
+        if (first) jobs.push({ error: r.error, file: r.arg });
+        continue;
+      }
+      this.counters.ArgScansCompleted++;
+      for (const j of r.jobs) {
+        this.counters.PathScansAttempted++;
+        if (j.error) {
+          this.counters.PathScansIrregular++;
+          if (first) jobs.push(j);
+          continue;
+        }
+        j.share = k % this.cluster.count === this.cluster.index - 1;
+        k++;
+        jobs.push(j);
+      }
+    }
+    return jobs;
+  }
+
+  // retryable_then_success: the first `failures` processes fail; a counter file survives them.
+  retryFault() {
+    const f = findFault(this.scenario, "retryable_then_success");
+    if (!f) return false;
+    const rec = this.recorder.path;
+    const dir =
+      this.env.ASCP_SIM_STATE ||
+      (rec ? `${rec}.state` : path.join(os.tmpdir(), "ascp-sim-state", createHash("sha256").update(this.scenario.text).digest("hex").slice(0, 16)));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `retryable_then_success-node${this.cluster.index}.count`);
+    let count = 0;
+    try {
+      count = Number(readFileSync(file, "utf8")) || 0;
+    } catch {
+      // first attempt: no counter yet
+    }
+    writeFileSync(file, String(count + 1));
+    this.recorder.write({ kind: "fault", type: "retryable_then_success", attempt: count + 1, failures: f.failures });
+    if (count >= f.failures) return false;
+    this.fail(f.code ?? 16, `Simulated retryable failure ${count + 1} of ${f.failures}`);
+    return true;
+  }
+
+  async stall(fault) {
+    this.recorder.write({ kind: "fault", type: "stall", seconds: fault.seconds, after: fault.after ?? "SESSION" });
+    const ms = fault.seconds * 1000;
+    this.stalledUntil = Date.now() + ms;
+    this.limiter.pause(ms);
+    await sleep(ms);
+  }
+
+  async persistentLoop() {
+    for (;;) {
+      if (this.finishing) return;
+      const frame = this.queue.shift();
+      if (frame) {
+        await this.runStart(frame);
+        continue;
+      }
+      if (this.lingering) return;
+      await new Promise((r) => {
+        this.wake = r;
+      });
+    }
+  }
+
+  async runStart(frame) {
+    this.counters.ArgScansAttempted++;
+    const source = frame.Source ?? "";
+    let range = null;
+    if (frame.FileBytes !== undefined && frame.FileBytes !== "") {
+      const m = /^(\d*):(\d*)$/.exec(frame.FileBytes);
+      if (!m) {
+        this.fileError(8, `FileBytes '${frame.FileBytes}' is not start:end`, source);
+        this.counters.TransfersFailed++;
+        return;
+      }
+      range = { start: m[1] === "" ? 0 : Number(m[1]), end: m[2] === "" ? null : Number(m[2]) };
+    }
+    if (source === "") {
+      this.fileError(8, "START without Source", "");
+      this.counters.TransfersFailed++;
+      return;
+    }
+    const [result] = planTransfer({
+      entries: [{ source, destination: frame.Destination ?? path.posix.basename(source) }],
+      destination: this.destination,
+      pairs: true,
+      sourcePrefix: this.opts.sourcePrefix,
+      createDir: true,
+      srcSpace: this.srcSpace,
+      dstSpace: this.dstSpace,
+    });
+    if (result.error) {
+      this.counters.PathScansAttempted++;
+      this.counters.PathScansFailed++;
+      await this.runJob({ error: result.error, file: source });
+      return;
+    }
+    this.counters.ArgScansCompleted++;
+    for (const job of result.jobs) {
+      this.counters.PathScansAttempted++;
+      await this.runJob(job, range);
+    }
+  }
+
+  // One file: FILEERROR, SKIP, STOP without copy (already complete), or STATS… STOP.
+  async runJob(job, range = null) {
+    if (this.finishing) return;
+    if (job.error) {
+      this.counters.TransfersAttempted++;
+      this.counters.TransfersFailed++;
+      this.fileError(job.error.code, job.error.message, job.file);
+      return;
+    }
+    const o = this.opts;
+    const byteRange = range ?? o.byteRange ?? null;
+    try {
+      const d = byteRange ? { action: "copy", from: 0 } : await decide(job, o);
+      if (d.action === "skip") {
+        this.counters.TransfersSkipped++;
+        this.send("SKIP", { File: job.file, Size: job.size });
+        return;
+      }
+      this.counters.TransfersAttempted++;
+      if (d.action === "error") {
+        this.counters.TransfersFailed++;
+        this.fileError(d.code, d.message, job.file);
+        return;
+      }
+      if (d.action === "complete") {
+        this.fileBytes += job.size;
+        await this.stop(job, { StartByte: job.size, Written: 0 });
+        return;
+      }
+      const start = byteRange ? Math.min(byteRange.start, job.size) : d.from;
+      const end = byteRange && byteRange.end !== null ? Math.min(byteRange.end, job.size) : job.size;
+      await this.copy(job, start, end);
+    } catch (e) {
+      this.counters.TransfersFailed++;
+      this.fileError(ERRNO_CODES[e.code] ?? 36, e.message, job.file);
+    }
+  }
+
+  async copy(job, start, end) {
+    const cur = { job, start, written: 0 };
+    this.fileBytes += start;
+    const stats = () => {
+      if (this.finishing || Date.now() < this.stalledUntil) return;
+      this.send("STATS", {
+        File: job.file,
+        Size: job.size,
+        StartByte: cur.start,
+        Written: cur.written,
+        FileBytes: this.fileBytes,
+        TransferBytes: this.transferBytes,
+        Loss: 0,
+        Delay: 1,
+        Rate: this.rate,
+        Elapsedusec: this.elapsedUsec(),
+      });
+      const stall = findFault(this.scenario, "stall");
+      if (stall?.after === "STATS" && !this.statsStallDone) {
+        this.statsStallDone = true;
+        this.stall(stall);
+      }
+    };
+    stats();
+    const timer = setInterval(stats, this.statsIntervalMs);
+    const lost = findFault(this.scenario, "connection_lost");
+    const crash = findFault(this.scenario, "crash");
+    let result;
+    try {
+      result = await copyRange(job, { from: start, end, partialSuffix: this.opts.partialSuffix, preserveMtime: this.opts.preserveTimes || this.opts.preserveMtime }, this.limiter, {
+        allow: (n) => {
+          let allowed = n;
+          for (const limit of [lost?.after_bytes, crash?.after_bytes]) {
+            if (limit !== undefined) allowed = Math.min(allowed, limit - this.transferBytes);
+          }
+          return allowed;
+        },
+        progress: (n) => {
+          cur.written += n;
+          this.transferBytes += n;
+          this.fileBytes += n;
+        },
+        cancelled: () => this.finishing || this.dead || [lost?.after_bytes, crash?.after_bytes].some((l) => l !== undefined && this.transferBytes >= l),
+      });
+    } finally {
+      clearInterval(timer);
+    }
+    if (result.stopped) {
+      if (this.finishing || this.dead) return;
+      if (crash?.after_bytes !== undefined && this.transferBytes >= crash.after_bytes) this.crash();
+      else this.fail(16, `Connection lost after ${this.transferBytes} bytes (simulated)`);
+      return;
+    }
+    stats();
+    await this.stop(job, { StartByte: start, Written: cur.written });
+  }
+
+  async stop(job, fields) {
+    let sum = {};
+    const type = this.opts.fileChecksum;
+    if (type && type !== "none") sum = { FileChecksum: await fileChecksum(job.dst, type), FileChecksumType: type };
+    this.counters.TransfersPassed++;
+    this.send("STOP", {
+      File: job.file,
+      Size: job.size,
+      FileBytes: this.fileBytes,
+      TransferBytes: this.transferBytes,
+      Loss: 0,
+      Elapsedusec: this.elapsedUsec(),
+      Description: "",
+      ...fields,
+      ...sum,
+    });
+    if (this.opts.removeAfter) await removeSource(job);
+  }
+}
