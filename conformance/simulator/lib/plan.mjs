@@ -96,7 +96,7 @@ export function planTransfer({ entries, destination, pairs, srcBase, sourcePrefi
       if (!st) throw new ItemError(CODES.NO_SUCH_FILE, `No such file or directory: ${entry.source}`);
       let target;
       if (pairs) {
-        target = dstSpace.resolve(path.posix.join(destRaw, entry.destination));
+        target = dstSpace.resolve(`${destRaw.replace(/\/+$/, "")}/${entry.destination}`);
         const tst = statOrNull(target);
         if (tst?.isDirectory() && !st.isDirectory()) target = path.join(target, path.basename(srcAbs));
         mkdirSync(path.dirname(target), { recursive: true });
