@@ -1,0 +1,64 @@
+"""Python binding for asession: run IBM Aspera ascp transfers as JSON over stdio.
+
+``Session`` (threads) and ``AsyncSession`` (asyncio) spawn the ``asession`` engine, write the session spec,
+yield typed events, send commands and return the RESULT. The event and command types are generated from
+the engine's JSON Schemas (``_events.py``).
+"""
+
+from ._errors import AsessionError, EngineError, EngineNotFoundError, SessionClosedError, TransferError
+from ._events import (
+    ASCP_EVENT_TYPES,
+    ENGINE_EVENTS,
+    AscpEvent,
+    CancelCommand,
+    Command,
+    CommandRejectedEvent,
+    DoneCommand,
+    ErrorInfo,
+    Event,
+    RateCommand,
+    ResultEvent,
+    ResultEventTotals,
+    RetryEvent,
+    SessionOutcome,
+    SpawnEvent,
+    StartCommand,
+    WarningEvent,
+)
+from ._events import from_json as event_from_json
+from .aio import AsyncSession
+from .session import Session
+
+#: What ``wait()`` returns.
+Result = ResultEvent
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "ASCP_EVENT_TYPES",
+    "ENGINE_EVENTS",
+    "AscpEvent",
+    "AsessionError",
+    "AsyncSession",
+    "CancelCommand",
+    "Command",
+    "CommandRejectedEvent",
+    "DoneCommand",
+    "EngineError",
+    "EngineNotFoundError",
+    "ErrorInfo",
+    "Event",
+    "RateCommand",
+    "Result",
+    "ResultEvent",
+    "ResultEventTotals",
+    "RetryEvent",
+    "Session",
+    "SessionClosedError",
+    "SessionOutcome",
+    "SpawnEvent",
+    "StartCommand",
+    "TransferError",
+    "WarningEvent",
+    "event_from_json",
+]
