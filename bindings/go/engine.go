@@ -1,0 +1,62 @@
+package asession
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+)
+
+// ErrEngineNotFound is wrapped by Start's error when no asession executable could be found.
+var ErrEngineNotFound = errors.New("asession engine not found")
+
+// engineCommand resolves the engine: opts.Engine, then $ASESSION_BIN, then asession on PATH. The first one set is
+// used without falling back, so a wrong explicit path is reported rather than silently replaced. A JavaScript
+// file runs with node.
+func engineCommand(explicit string) (name string, args []string, err error) {
+	var path string
+	switch {
+	case explicit != "":
+		path, err = lookEngine(explicit, "Options.Engine")
+	case os.Getenv("ASESSION_BIN") != "":
+		path, err = lookEngine(os.Getenv("ASESSION_BIN"), "$ASESSION_BIN")
+	default:
+		path, err = exec.LookPath("asession")
+		if err != nil {
+			err = fmt.Errorf("%w: tried Options.Engine (empty), $ASESSION_BIN (unset), asession on PATH", ErrEngineNotFound)
+		}
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".js", ".mjs", ".cjs":
+		node, nerr := exec.LookPath("node")
+		if nerr != nil {
+			return "", nil, fmt.Errorf("asession: node not found on PATH, needed to run %s: %w", path, nerr)
+		}
+		return node, []string{path}, nil
+	}
+	return path, nil, nil
+}
+
+// lookEngine checks a configured engine: a name without a slash is searched on PATH, like a shell would.
+func lookEngine(p, from string) (string, error) {
+	if !strings.ContainsRune(p, filepath.Separator) && !strings.ContainsRune(p, '/') {
+		found, err := exec.LookPath(p)
+		if err != nil {
+			return "", fmt.Errorf("%w: %s %q is not on PATH", ErrEngineNotFound, from, p)
+		}
+		return found, nil
+	}
+	st, err := os.Stat(p)
+	if err != nil {
+		return "", fmt.Errorf("%w: %s %q: %v", ErrEngineNotFound, from, p, err)
+	}
+	if st.IsDir() {
+		return "", fmt.Errorf("%w: %s %q is a directory", ErrEngineNotFound, from, p)
+	}
+	return p, nil
+}

@@ -1,0 +1,3 @@
+module github.com/asession/asession/bindings/go
+
+go 1.26

@@ -1,0 +1,454 @@
+// Package asession runs IBM Aspera ascp transfers through the asession engine: it starts the engine, writes the
+// session spec, delivers the engine's events, sends commands and reports how the job ended.
+package asession
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+)
+
+// Options say how to start the engine. A nil *Options means all defaults.
+type Options struct {
+	// Engine is the asession executable, or a .js file run with node. Empty: $ASESSION_BIN, then asession on PATH.
+	Engine string
+	// Args are extra engine arguments, after the executable.
+	Args []string
+	// Dir is the engine's working directory; empty means the current one.
+	Dir string
+	// Env is the engine's environment; nil means this process's environment.
+	Env []string
+	// Stderr receives a copy of the engine's log; Wait's errors carry the last part of it either way.
+	Stderr io.Writer
+	// Grace is how long the engine may take to cancel cleanly after SIGTERM (context done, Cancel, Close) before
+	// it is killed. Zero means 10 seconds.
+	Grace time.Duration
+}
+
+const (
+	defaultGrace = 10 * time.Second
+	// pipeGrace bounds how long output is read after the engine exited, in case a child of it kept the pipes open.
+	pipeGrace = 2 * time.Second
+	// stderrTail is how much of the engine's stderr is kept for error messages.
+	stderrTail = 8 << 10
+)
+
+// ErrInputClosed is returned by Send and friends after CloseInput.
+var ErrInputClosed = errors.New("asession: input already closed")
+
+// Session is one running engine process.
+type Session struct {
+	cmd   *exec.Cmd
+	grace time.Duration
+
+	inMu     sync.Mutex
+	stdin    io.WriteCloser
+	inClosed bool
+
+	queue      eventQueue
+	eventsOnce sync.Once
+	events     chan Event
+
+	stderr   *tailWriter
+	stopOnce sync.Once
+	exited   chan struct{}
+	done     chan struct{}
+	result   *ResultEvent
+	err      error
+}
+
+// Start starts the engine and writes the session spec. spec is JSON text ([]byte, json.RawMessage or string) or
+// any value encoding/json turns into the session spec object. Cancelling ctx stops the engine (SIGTERM, then
+// SIGKILL after Options.Grace) and reaps it. A spec the engine refuses is reported by Wait, like any failure
+// after the engine started.
+func Start(ctx context.Context, spec any, opts *Options) (*Session, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	if opts == nil {
+		opts = &Options{}
+	}
+	specLine, err := encodeSpec(spec)
+	if err != nil {
+		return nil, err
+	}
+	name, args, err := engineCommand(opts.Engine)
+	if err != nil {
+		return nil, err
+	}
+	cmd := exec.Command(name, append(args, opts.Args...)...)
+	cmd.Dir, cmd.Env = opts.Dir, opts.Env
+	s := &Session{
+		cmd:    cmd,
+		grace:  opts.Grace,
+		events: make(chan Event),
+		stderr: &tailWriter{copyTo: opts.Stderr},
+		exited: make(chan struct{}),
+		done:   make(chan struct{}),
+	}
+	if s.grace <= 0 {
+		s.grace = defaultGrace
+	}
+	s.queue.cond = sync.NewCond(&s.queue.mu)
+	if s.stdin, err = cmd.StdinPipe(); err != nil {
+		return nil, err
+	}
+	// Own pipes rather than exec's copying goroutines: reading them never depends on Wait, so every line the
+	// engine wrote is read even when it exits at once.
+	outR, outW, err := os.Pipe()
+	if err != nil {
+		return nil, err
+	}
+	errR, errW, err := os.Pipe()
+	if err != nil {
+		outR.Close()
+		outW.Close()
+		return nil, err
+	}
+	cmd.Stdout, cmd.Stderr = outW, errW
+	err = cmd.Start()
+	outW.Close()
+	errW.Close()
+	if err != nil {
+		outR.Close()
+		errR.Close()
+		return nil, fmt.Errorf("asession: could not start %s: %w", name, err)
+	}
+	go s.run(ctx, outR, errR)
+	// A write error means the engine is already gone; Wait reports why, with its stderr.
+	_ = s.write(specLine)
+	return s, nil
+}
+
+func encodeSpec(spec any) ([]byte, error) {
+	var text []byte
+	switch v := spec.(type) {
+	case []byte:
+		text = v
+	case json.RawMessage:
+		text = v
+	case string:
+		text = []byte(v)
+	default:
+		b, err := json.Marshal(spec)
+		if err != nil {
+			return nil, fmt.Errorf("asession: encoding the session spec: %w", err)
+		}
+		text = b
+	}
+	return append(bytes.TrimRight(text, " \t\r\n"), '\n'), nil
+}
+
+// run reads the engine's output until it is gone, then records how the job ended.
+func (s *Session) run(ctx context.Context, outR, errR *os.File) {
+	outDone := make(chan struct{})
+	errDone := make(chan struct{})
+	var readErr error
+	go func() {
+		defer close(outDone)
+		readErr = s.readEvents(outR)
+	}()
+	go func() {
+		defer close(errDone)
+		_, _ = io.Copy(s.stderr, errR)
+	}()
+	var waitErr error
+	go func() {
+		waitErr = s.cmd.Wait()
+		close(s.exited)
+	}()
+	select {
+	case <-ctx.Done():
+		s.stop()
+	case <-s.exited:
+	}
+	<-s.exited
+	timeout := time.NewTimer(pipeGrace)
+	defer timeout.Stop()
+	for _, ch := range []chan struct{}{outDone, errDone} {
+		select {
+		case <-ch:
+		case <-timeout.C:
+			// Closing the read ends unblocks the readers; what was already read is kept.
+			outR.Close()
+			errR.Close()
+			<-ch
+		}
+	}
+	outR.Close()
+	errR.Close()
+
+	switch {
+	case s.result == nil:
+		cause := waitErr
+		if readErr != nil && !errors.Is(readErr, os.ErrClosed) {
+			cause = errors.Join(waitErr, readErr)
+		}
+		s.err = &EngineError{ExitCode: s.cmd.ProcessState.ExitCode(), Stderr: s.stderr.String(), Err: cause}
+	case s.result.Status != "success":
+		s.err = newTransferError(s.result)
+	}
+	close(s.done)
+	s.queue.close()
+}
+
+// readEvents turns stdout lines into events. bufio.Reader has no line length limit, unlike bufio.Scanner.
+func (s *Session) readEvents(r io.Reader) error {
+	br := bufio.NewReaderSize(r, 64<<10)
+	var resultErr error
+	for {
+		line, err := br.ReadBytes('\n')
+		line = bytes.TrimRight(line, "\r\n")
+		if len(bytes.TrimSpace(line)) > 0 {
+			ev, derr := DecodeEvent(line)
+			switch {
+			case ev.Raw == nil:
+				// Not an event at all: the engine only prints events, so say so where the logs go.
+				fmt.Fprintf(s.stderr, "asession (go binding): ignored a stdout line that is not an event: %v\n", derr)
+			case ev.Type == TypeResult && derr != nil:
+				resultErr = derr
+				s.queue.push(ev)
+			default:
+				if ev.Result != nil {
+					s.result = ev.Result
+				}
+				s.queue.push(ev)
+			}
+		}
+		if err == io.EOF {
+			return resultErr
+		}
+		if err != nil {
+			return errors.Join(resultErr, err)
+		}
+	}
+}
+
+// Events delivers every event in order and is closed after the last one (RESULT, or the engine's exit). Events
+// are buffered until read, so a slow reader never stalls the engine; a reader that stops early leaves one
+// goroutine blocked until the channel is drained.
+func (s *Session) Events() <-chan Event {
+	s.eventsOnce.Do(func() {
+		go func() {
+			defer close(s.events)
+			for {
+				ev, ok := s.queue.pop()
+				if !ok {
+					return
+				}
+				s.events <- ev
+			}
+		}()
+	})
+	return s.events
+}
+
+// Wait waits for the engine to exit and returns its RESULT. The error is a *TransferError when RESULT says
+// failed or cancelled (the result is returned too), and an *EngineError (with the stderr tail) when the engine
+// printed no RESULT. Wait does not need Events to be read.
+func (s *Session) Wait() (*ResultEvent, error) {
+	<-s.done
+	return s.result, s.err
+}
+
+// Pid is the engine's process id.
+func (s *Session) Pid() int {
+	return s.cmd.Process.Pid
+}
+
+// Send writes one command (StartCommand, RateCommand, DoneCommand, CancelCommand or any value encoding/json
+// turns into a command object) as one line on the engine's stdin. The engine answers a command it cannot send
+// with a COMMAND_REJECTED event.
+func (s *Session) Send(cmd any) error {
+	b, err := json.Marshal(cmd)
+	if err != nil {
+		return fmt.Errorf("asession: encoding command: %w", err)
+	}
+	return s.write(append(b, '\n'))
+}
+
+// SendRaw writes one line of JSON text, unchanged, on the engine's stdin.
+func (s *Session) SendRaw(line string) error {
+	if strings.ContainsRune(line, '\n') {
+		return errors.New("asession: a command line cannot contain a newline")
+	}
+	return s.write([]byte(line + "\n"))
+}
+
+// StartFile queues a file in a persistent session; an empty destination is left out.
+func (s *Session) StartFile(source, destination string) error {
+	return s.Send(StartCommand{Source: source, Destination: destination})
+}
+
+// SetRate changes the target rate, the minimum rate (kbps) or the policy (fair, high, fixed, low) of a running
+// session; nil and "" leave that setting alone.
+func (s *Session) SetRate(kbps, minKbps *int, policy string) error {
+	c := RateCommand{Policy: policy}
+	if kbps != nil {
+		c.Rate = Kbps(*kbps)
+	}
+	if minKbps != nil {
+		c.MinRate = Kbps(*minKbps)
+	}
+	return s.Send(c)
+}
+
+// Done tells a persistent session that no more files come; with linger, ascp finishes queued work first.
+func (s *Session) Done(linger bool) error {
+	c := DoneCommand{}
+	if linger {
+		c.Operation = "Linger"
+	}
+	return s.Send(c)
+}
+
+func (s *Session) write(b []byte) error {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	if s.inClosed {
+		return ErrInputClosed
+	}
+	_, err := s.stdin.Write(b)
+	return err
+}
+
+// CloseInput closes the engine's stdin: no more commands. A persistent session then finishes; a regular one
+// goes on.
+func (s *Session) CloseInput() error {
+	s.inMu.Lock()
+	defer s.inMu.Unlock()
+	if s.inClosed {
+		return nil
+	}
+	s.inClosed = true
+	err := s.stdin.Close()
+	if errors.Is(err, os.ErrClosed) {
+		return nil // already closed by exec after the engine exited
+	}
+	return err
+}
+
+// Cancel asks the engine to cancel (SIGTERM): it stops ascp cleanly, prints RESULT and exits with 130. If it
+// has not exited after Options.Grace it is killed. Cancel returns at once; Wait gives the outcome.
+func (s *Session) Cancel() error {
+	select {
+	case <-s.exited:
+		return nil
+	default:
+	}
+	s.stop()
+	return nil
+}
+
+// Close cancels the engine if it still runs and waits until it is reaped. It is safe to defer.
+func (s *Session) Close() error {
+	select {
+	case <-s.exited:
+	default:
+		s.stop()
+	}
+	<-s.done
+	return nil
+}
+
+// stop sends SIGTERM once and kills the engine if it is still running after the grace period.
+func (s *Session) stop() {
+	s.stopOnce.Do(func() {
+		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+			// No SIGTERM on this platform, or the engine is already gone (Kill then fails harmlessly).
+			_ = s.cmd.Process.Kill()
+			return
+		}
+		go func() {
+			t := time.NewTimer(s.grace)
+			defer t.Stop()
+			select {
+			case <-s.exited:
+			case <-t.C:
+				_ = s.cmd.Process.Kill()
+			}
+		}()
+	})
+}
+
+// eventQueue is an unbounded FIFO between the stdout reader and the Events channel.
+type eventQueue struct {
+	mu     sync.Mutex
+	cond   *sync.Cond
+	items  []Event
+	closed bool
+}
+
+func (q *eventQueue) push(ev Event) {
+	q.mu.Lock()
+	q.items = append(q.items, ev)
+	q.mu.Unlock()
+	q.cond.Signal()
+}
+
+func (q *eventQueue) close() {
+	q.mu.Lock()
+	q.closed = true
+	q.mu.Unlock()
+	q.cond.Broadcast()
+}
+
+// pop blocks until an event is queued or the queue is closed and empty.
+func (q *eventQueue) pop() (Event, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for len(q.items) == 0 && !q.closed {
+		q.cond.Wait()
+	}
+	if len(q.items) == 0 {
+		return Event{}, false
+	}
+	ev := q.items[0]
+	q.items[0] = Event{}
+	q.items = q.items[1:]
+	return ev, true
+}
+
+// tailWriter keeps the last stderrTail bytes written and copies everything to copyTo.
+type tailWriter struct {
+	mu     sync.Mutex
+	buf    []byte
+	copyTo io.Writer
+}
+
+func (w *tailWriter) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.copyTo != nil {
+		// A failing copy must not stop the draining that keeps the engine from blocking on its stderr.
+		_, _ = w.copyTo.Write(p)
+	}
+	w.buf = append(w.buf, p...)
+	if over := len(w.buf) - stderrTail; over > 0 {
+		w.buf = append(w.buf[:0], w.buf[over:]...)
+	}
+	return len(p), nil
+}
+
+// String is the kept tail, starting at a line boundary when it was cut.
+func (w *tailWriter) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	b := w.buf
+	if len(b) == stderrTail {
+		if i := bytes.IndexByte(b, '\n'); i >= 0 {
+			b = b[i+1:]
+		}
+	}
+	return string(b)
+}
