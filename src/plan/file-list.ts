@@ -1,0 +1,87 @@
+// File lists hold every path of the job, so they live in a folder only this user can read:
+// <base>/asession-<uid>/<pid>-<random>/file-list.txt, folders 0700, file 0600, removed when the session ends.
+import fs from "node:fs";
+import fsp from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+
+export interface WrittenFileList {
+  /** The list file, for --file-list / --file-pair-list. */
+  path: string;
+  /** The per-process folder that holds it. */
+  folder: string;
+  /** Deletes the folder; safe to call more than once. */
+  remove(): Promise<void>;
+  /** Same, for exit handlers that cannot wait. */
+  removeSync(): void;
+}
+
+const isWindows = process.platform === "win32";
+const ownerTag = (): string => (isWindows ? os.userInfo().username : String(process.getuid!()));
+
+/**
+ * The folder `<base>/asession-<uid>`, created 0700 if missing. Refused when it is not a real folder
+ * owned by us with mode 0700: another user could otherwise read the lists or swap the files.
+ */
+export async function privateFolder(base: string = os.tmpdir()): Promise<string> {
+  const dir = path.join(base, `asession-${ownerTag()}`);
+  try {
+    await fsp.mkdir(dir, { mode: 0o700 });
+  } catch (e) {
+    if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
+  }
+  const st = await fsp.lstat(dir);
+  if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a symbolic link?); refusing to write file lists there`);
+  // Windows has no POSIX owner or mode; the user's temp folder is private there already.
+  if (!isWindows) {
+    if (st.uid !== process.getuid!()) throw new Error(`${dir} belongs to uid ${st.uid}, not to us; refusing to write file lists there`);
+    const mode = st.mode & 0o777;
+    if (mode !== 0o700) throw new Error(`${dir} has mode ${mode.toString(8)}, not 700; refusing to write file lists there`);
+  }
+  return dir;
+}
+
+/** Writes the lines (UTF-8, one per line, trailing newline) to a new private file list. */
+export async function writeFileList(lines: string[], base?: string): Promise<WrittenFileList> {
+  const parent = await privateFolder(base);
+  // mkdtemp creates the folder 0700 with a random suffix.
+  const folder = await fsp.mkdtemp(path.join(parent, `${process.pid}-`));
+  const remove = () => fsp.rm(folder, { recursive: true, force: true });
+  const removeSync = () => fs.rmSync(folder, { recursive: true, force: true });
+  const file = path.join(folder, "file-list.txt");
+  try {
+    await fsp.writeFile(file, lines.length ? `${lines.join("\n")}\n` : "", { encoding: "utf8", mode: 0o600, flag: "wx" });
+  } catch (e) {
+    await remove();
+    throw e;
+  }
+  return { path: file, folder, remove, removeSync };
+}
+
+/** ESRCH means no such process; EPERM means it exists but belongs to someone else. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code !== "ESRCH";
+  }
+}
+
+/**
+ * Removes the `<pid>-*` folders in `folder` (a privateFolder) left by processes that died without
+ * cleaning up (killed with SIGKILL, power loss). Returns the folders removed.
+ */
+export async function collectStale(folder: string, isAlive: (pid: number) => boolean = pidAlive): Promise<string[]> {
+  const removed: string[] = [];
+  for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
+    const m = /^(\d+)-/.exec(entry.name);
+    if (!m || !entry.isDirectory()) continue;
+    const pid = Number(m[1]);
+    if (pid === process.pid || isAlive(pid)) continue;
+    const dir = path.join(folder, entry.name);
+    await fsp.rm(dir, { recursive: true, force: true });
+    removed.push(dir);
+  }
+  return removed;
+}
