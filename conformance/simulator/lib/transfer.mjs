@@ -132,7 +132,7 @@ export async function copyRange(job, { from, end, partialSuffix, preserveMtime }
   const src = await open(job.src, "r");
   const exists = statOrNull(target) !== null;
   // Keep what is already there when resuming or writing a byte range; start afresh otherwise.
-  const dst = await open(target, from > 0 || (end !== job.size && exists) ? "r+" : "w");
+  const dst = await open(target, exists && (from > 0 || end !== job.size) ? "r+" : "w");
   let pos = from;
   let written = 0;
   try {
