@@ -1,0 +1,150 @@
+package dev.asession;
+
+import java.io.File;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Consumer;
+
+/** How to run the engine. Immutable; build with {@link #builder()}. */
+public final class Options {
+  /** Environment variable naming the engine when {@link Builder#engine} is not set. */
+  public static final String ENGINE_ENV = "ASESSION_BIN";
+
+  private final List<String> engine;
+  private final Path directory;
+  private final Map<String, String> env;
+  private final Duration closeGrace;
+  private final Consumer<String> stderrListener;
+
+  private Options(Builder b) {
+    this.engine = List.copyOf(b.engine);
+    this.directory = b.directory;
+    this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.closeGrace = b.closeGrace;
+    this.stderrListener = b.stderrListener;
+  }
+
+  /** Engine found through {@value #ENGINE_ENV} or PATH, current directory, inherited environment. */
+  public static Options defaults() {
+    return builder().build();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** The configured engine command; empty when it is to be found through the environment. */
+  public List<String> engine() {
+    return engine;
+  }
+
+  public Path directory() {
+    return directory;
+  }
+
+  /** Variables added to (or, with a null value, removed from) the inherited environment. */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  public Duration closeGrace() {
+    return closeGrace;
+  }
+
+  public Consumer<String> stderrListener() {
+    return stderrListener;
+  }
+
+  /**
+   * The command line that starts the engine: the configured command, else {@value #ENGINE_ENV}, else
+   * {@code asession} on PATH. A lone {@code .js} path runs with {@code node}.
+   *
+   * @throws EngineNotFoundException when none of these names an engine
+   */
+  public List<String> resolveEngine() {
+    if (!engine.isEmpty()) return withNode(engine);
+    String fromEnv = System.getenv(ENGINE_ENV);
+    if (fromEnv != null && !fromEnv.isBlank()) return withNode(List.of(fromEnv));
+    String path = System.getenv("PATH");
+    List<String> tried = new ArrayList<>();
+    if (path != null) {
+      for (String dir : path.split(File.pathSeparator)) {
+        if (dir.isEmpty()) continue;
+        Path candidate = Path.of(dir, "asession");
+        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return List.of(candidate.toString());
+        tried.add(dir);
+      }
+    }
+    throw new EngineNotFoundException(
+        "asession engine not found: set Options.engine, or " + ENGINE_ENV + ", or put asession on PATH (searched "
+            + tried + ")",
+        null);
+  }
+
+  private static List<String> withNode(List<String> command) {
+    if (command.size() == 1 && command.get(0).endsWith(".js")) return List.of("node", command.get(0));
+    return command;
+  }
+
+  /** Builder of {@link Options}. */
+  public static final class Builder {
+    private List<String> engine = List.of();
+    private Path directory;
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private Duration closeGrace = Duration.ofSeconds(5);
+    private Consumer<String> stderrListener;
+
+    private Builder() {}
+
+    /** The engine command: an executable, a {@code .js} file (run with node), or a full command line. */
+    public Builder engine(String... command) {
+      return engine(List.of(command));
+    }
+
+    public Builder engine(List<String> command) {
+      this.engine = List.copyOf(command);
+      return this;
+    }
+
+    /** Working directory of the engine (relative paths of the spec resolve against it). */
+    public Builder directory(Path directory) {
+      this.directory = directory;
+      return this;
+    }
+
+    /** Sets a variable of the engine's environment; a null value removes an inherited one. */
+    public Builder env(String name, String value) {
+      env.put(Objects.requireNonNull(name, "name"), value);
+      return this;
+    }
+
+    public Builder env(Map<String, String> variables) {
+      variables.forEach(this::env);
+      return this;
+    }
+
+    /** How long close() waits after SIGTERM (the engine then cancels ascp and cleans up) before killing. */
+    public Builder closeGrace(Duration grace) {
+      if (grace.isNegative()) throw new IllegalArgumentException("closeGrace must not be negative");
+      this.closeGrace = grace;
+      return this;
+    }
+
+    /** Receives each line the engine writes to stderr (its logs), on a background thread. */
+    public Builder onStderr(Consumer<String> listener) {
+      this.stderrListener = listener;
+      return this;
+    }
+
+    public Options build() {
+      return new Options(this);
+    }
+  }
+}

@@ -1,0 +1,445 @@
+package dev.asession;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.asession.generated.Event;
+import dev.asession.generated.ResultEvent;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.Objects;
+import java.util.Spliterator;
+import java.util.Spliterators;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
+
+/**
+ * One running asession engine: writes the session spec, delivers its events, sends commands, and reaps the
+ * process on {@link #close()}.
+ *
+ * <p>Events reach listeners registered with {@link Builder#onEvent} (on a background thread) and the blocking
+ * {@link #events()} stream. Events are kept for {@link #events()} until it is called; calling {@link #waitFor()}
+ * without ever having called {@link #events()} stops keeping them, so a listener-only session does not grow.
+ */
+public final class Session implements AutoCloseable {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Object END = new Object();
+  private static final int STDERR_TAIL_CHARS = 64 * 1024;
+
+  private final Process process;
+  private final Options options;
+  private final List<Consumer<? super Event>> listeners;
+  private final Writer stdin;
+  private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+  private final CountDownLatch stdoutDone = new CountDownLatch(1);
+  private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+  private final Thread stdoutReader;
+  private final Thread stderrReader;
+  // Separate locks: a blocked write to the engine must not stall the stderr drain nor events().
+  private final Object writeLock = new Object();
+  private final Object tailLock = new Object();
+
+  private boolean inputClosed;
+  private boolean eventsTaken;
+  private volatile boolean keepEvents = true;
+  private volatile boolean closed;
+  private volatile ResultEvent result;
+  private volatile AsessionException failure;
+  private int stderrTailChars;
+
+  private Session(String specJson, Options options, List<Consumer<? super Event>> listeners) {
+    this.options = options;
+    this.listeners = List.copyOf(listeners);
+    List<String> command = options.resolveEngine();
+    ProcessBuilder pb = new ProcessBuilder(command);
+    if (options.directory() != null) pb.directory(options.directory().toFile());
+    options.env().forEach((k, v) -> {
+      if (v == null) pb.environment().remove(k);
+      else pb.environment().put(k, v);
+    });
+    try {
+      process = pb.start();
+    } catch (IOException e) {
+      throw new EngineNotFoundException("could not start the asession engine " + command + ": " + e.getMessage(), e);
+    }
+    stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
+    stdoutReader = daemon("asession-stdout-" + process.pid(), this::readStdout);
+    stderrReader = daemon("asession-stderr-" + process.pid(), this::readStderr);
+    try {
+      writeLine(specJson);
+    } catch (UncheckedIOException e) {
+      // The engine is already gone; waitFor() reports why from its RESULT or stderr.
+      closeInput();
+    }
+  }
+
+  /** Starts a session from a session spec given as a map (serialised to JSON). */
+  public static Session start(Map<String, ?> spec, Options options) {
+    return builder().spec(spec).options(options).start();
+  }
+
+  /** Starts a session from a session spec given as JSON text. */
+  public static Session start(String specJson, Options options) {
+    return builder().spec(specJson).options(options).start();
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  private static Thread daemon(String name, Runnable body) {
+    Thread t = new Thread(body, name);
+    t.setDaemon(true);
+    t.start();
+    return t;
+  }
+
+  private static String toJson(Object value) {
+    try {
+      return JSON.writeValueAsString(value);
+    } catch (JsonProcessingException e) {
+      throw new IllegalArgumentException("cannot write as JSON: " + e.getOriginalMessage(), e);
+    }
+  }
+
+  private void readStdout() {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      // readLine has no length limit: an event line of any size arrives whole.
+      for (String line; (line = r.readLine()) != null; ) {
+        if (line.isEmpty()) continue;
+        Event event;
+        try {
+          event = Event.decode(line);
+        } catch (IllegalArgumentException e) {
+          fail(new EngineException("the engine printed a line that is not an event: " + e.getMessage(), null, null, e));
+          continue;
+        }
+        if (event instanceof ResultEvent r0) result = r0;
+        for (Consumer<? super Event> listener : listeners) {
+          try {
+            listener.accept(event);
+          } catch (RuntimeException e) {
+            fail(new AsessionException("an event listener threw: " + e, e));
+          }
+        }
+        if (keepEvents) queue.add(event);
+      }
+    } catch (IOException e) {
+      if (!closed) fail(new AsessionException("reading the engine's output failed: " + e.getMessage(), e));
+    } finally {
+      queue.add(END);
+      stdoutDone.countDown();
+    }
+  }
+
+  private void readStderr() {
+    Consumer<String> forward = options.stderrListener();
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        if (forward != null) forward.accept(line);
+        keepStderr(line);
+      }
+    } catch (IOException | RuntimeException e) {
+      keepStderr("(stderr reader stopped: " + e + ")");
+    }
+  }
+
+  private void keepStderr(String line) {
+    String kept = line.length() > STDERR_TAIL_CHARS ? line.substring(line.length() - STDERR_TAIL_CHARS) : line;
+    synchronized (tailLock) {
+      stderrTail.addLast(kept);
+      stderrTailChars += kept.length() + 1;
+      while (stderrTailChars > STDERR_TAIL_CHARS) stderrTailChars -= stderrTail.removeFirst().length() + 1;
+    }
+  }
+
+  /** The last lines (up to 64 KiB) the engine wrote to stderr. */
+  public String stderrTail() {
+    synchronized (tailLock) {
+      return String.join("\n", stderrTail);
+    }
+  }
+
+  private void fail(AsessionException e) {
+    synchronized (tailLock) {
+      if (failure == null) failure = e;
+    }
+  }
+
+  /** Process id of the engine. */
+  public long pid() {
+    return process.pid();
+  }
+
+  /** Whether the engine process is still running. */
+  public boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * The engine's events in order, RESULT last; blocks while the next one has not arrived and ends when the engine
+   * closes its output. Can be called once; a thread interrupted while waiting gets an {@link AsessionException}.
+   */
+  public synchronized Stream<Event> events() {
+    if (eventsTaken) throw new IllegalStateException("events() can be called once per session");
+    if (!keepEvents) throw new IllegalStateException("events() after waitFor(): the events were not kept");
+    eventsTaken = true;
+    return StreamSupport.stream(
+        Spliterators.spliteratorUnknownSize(new EventIterator(), Spliterator.ORDERED | Spliterator.NONNULL), false);
+  }
+
+  private final class EventIterator implements Iterator<Event> {
+    private Object next;
+
+    @Override
+    public boolean hasNext() {
+      if (next == null) {
+        try {
+          next = queue.take();
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new AsessionException("interrupted while waiting for an event", e);
+        }
+      }
+      return next != END;
+    }
+
+    @Override
+    public Event next() {
+      if (!hasNext()) throw new NoSuchElementException();
+      Event e = (Event) next;
+      next = null;
+      return e;
+    }
+  }
+
+  /** Sends one command (serialised to one JSON line), e.g. {@code Map.of("type", "CANCEL")}. */
+  public void send(Map<String, ?> command) {
+    sendRaw(toJson(command));
+  }
+
+  /**
+   * Sends one line to the engine's stdin as it is; the engine answers a line it cannot use with a
+   * COMMAND_REJECTED event.
+   *
+   * @throws IllegalArgumentException when the text holds a line feed (it would be several commands)
+   * @throws IllegalStateException after {@link #closeInput()}
+   * @throws UncheckedIOException when the engine no longer reads its input
+   */
+  public void sendRaw(String line) {
+    if (line.indexOf('\n') >= 0) throw new IllegalArgumentException("a command is one line: it must not contain \\n");
+    writeLine(line);
+  }
+
+  private void writeLine(String line) {
+    synchronized (writeLock) {
+      if (inputClosed) throw new IllegalStateException("the engine's input is closed");
+      try {
+        stdin.write(line);
+        stdin.write('\n');
+        stdin.flush();
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot write to the engine (has it exited?): " + e.getMessage(), e);
+      }
+    }
+  }
+
+  /** Persistent session: queues one file; destination may be null. */
+  public void startFile(String source, String destination) {
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", "START");
+    c.put("source", Objects.requireNonNull(source, "source"));
+    if (destination != null) c.put("destination", destination);
+    send(c);
+  }
+
+  /**
+   * Changes the rates (kbps) or the policy (fair, high, fixed, low) of every session of the job; null leaves a value
+   * unchanged.
+   */
+  public void setRate(Long kbps, Long minKbps, String policy) {
+    if (kbps == null && minKbps == null && policy == null) throw new IllegalArgumentException("setRate needs a rate, a minimum rate or a policy");
+    Map<String, Object> c = new LinkedHashMap<>();
+    c.put("type", "RATE");
+    if (kbps != null) c.put("rate", kbps);
+    if (minKbps != null) c.put("min_rate", minKbps);
+    if (policy != null) c.put("policy", policy);
+    send(c);
+  }
+
+  /** Persistent session: no more files. With linger, ascp finishes queued work first and refuses new sources. */
+  public void done(boolean linger) {
+    send(linger ? Map.of("type", "DONE", "operation", "Linger") : Map.of("type", "DONE"));
+  }
+
+  /** Tells the engine no more commands will come: a persistent session then finishes its queue and ends. */
+  public void closeInput() {
+    synchronized (writeLock) {
+      if (inputClosed) return;
+      inputClosed = true;
+      try {
+        stdin.close();
+      } catch (IOException e) {
+        // The engine has exited and closed the pipe: nothing is left to tell it.
+      }
+    }
+  }
+
+  /**
+   * Cancels the job: SIGTERM to the engine, which cancels ascp, cleans up and ends with RESULT status cancelled,
+   * exit 130. Returns at once; {@link #waitFor()} then throws a {@link TransferException}.
+   */
+  public void cancel() {
+    process.destroy();
+  }
+
+  /**
+   * Waits for the engine to end and returns its RESULT.
+   *
+   * @throws TransferException when RESULT's status is failed or cancelled
+   * @throws EngineException when the engine ended without RESULT or printed a line that is not an event
+   * @throws AsessionException when an event listener threw
+   */
+  public ResultEvent waitFor() throws InterruptedException {
+    stopKeepingUnlessStreamed();
+    stdoutDone.await();
+    return outcome(process.waitFor());
+  }
+
+  /**
+   * Like {@link #waitFor()}, but gives up after the timeout (the engine keeps running).
+   *
+   * @throws TimeoutException when the engine has not ended in time
+   */
+  public ResultEvent waitFor(Duration timeout) throws InterruptedException, TimeoutException {
+    stopKeepingUnlessStreamed();
+    long deadline = System.nanoTime() + timeout.toNanos();
+    if (!stdoutDone.await(timeout.toNanos(), TimeUnit.NANOSECONDS)
+        || !process.waitFor(deadline - System.nanoTime(), TimeUnit.NANOSECONDS)) {
+      throw new TimeoutException("asession still running after " + timeout);
+    }
+    return outcome(process.exitValue());
+  }
+
+  private synchronized void stopKeepingUnlessStreamed() {
+    if (eventsTaken || !keepEvents) return;
+    keepEvents = false;
+    queue.clear();
+  }
+
+  private ResultEvent outcome(int exitCode) throws InterruptedException {
+    // stderr ends with the process; a grandchild holding it open must not hold us up.
+    stderrReader.join(1000);
+    ResultEvent r = result;
+    if (r == null) {
+      String tail = stderrTail();
+      throw new EngineException(
+          "asession exited with status " + exitCode + " without a RESULT line" + (tail.isEmpty() ? "" : "; stderr:\n" + tail),
+          exitCode, tail, failure);
+    }
+    if (failure != null) throw failure;
+    if (!"success".equals(r.status())) throw new TransferException(r, stderrTail());
+    return r;
+  }
+
+  /**
+   * Ends the session on every path: if the engine still runs, sends SIGTERM (it cancels ascp and cleans up), waits
+   * {@link Options#closeGrace()}, then kills it and anything it started; closes its input; stops the reader threads.
+   */
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    boolean interrupted = false;
+    try {
+      if (process.isAlive()) {
+        process.destroy();
+        if (!process.waitFor(options.closeGrace().toMillis(), TimeUnit.MILLISECONDS)) kill();
+      }
+    } catch (InterruptedException e) {
+      interrupted = true;
+      kill();
+    }
+    // After the engine is gone: a write blocked on a full pipe has failed by now and released the lock.
+    closeInput();
+    try {
+      stdoutReader.join(1000);
+      stderrReader.join(1000);
+    } catch (InterruptedException e) {
+      interrupted = true;
+    }
+    if (interrupted) Thread.currentThread().interrupt();
+  }
+
+  private void kill() {
+    // Collected before the engine dies: afterwards its children are no longer its descendants.
+    List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+    process.destroyForcibly();
+    children.forEach(ProcessHandle::destroyForcibly);
+    try {
+      process.waitFor(5, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** Builds and starts a {@link Session}. */
+  public static final class Builder {
+    private String specJson;
+    private Options options = Options.defaults();
+    private final List<Consumer<? super Event>> listeners = new ArrayList<>();
+
+    private Builder() {}
+
+    /** The session spec as a map ({@code spec}, {@code agent}, ...), serialised to JSON. */
+    public Builder spec(Map<String, ?> spec) {
+      this.specJson = toJson(Objects.requireNonNull(spec, "spec"));
+      return this;
+    }
+
+    /** The session spec as JSON text (may span several lines). */
+    public Builder spec(String json) {
+      this.specJson = Objects.requireNonNull(json, "json");
+      return this;
+    }
+
+    public Builder options(Options options) {
+      this.options = Objects.requireNonNull(options, "options");
+      return this;
+    }
+
+    /** Adds a listener called with every event, in order, on the session's reader thread. */
+    public Builder onEvent(Consumer<? super Event> listener) {
+      listeners.add(Objects.requireNonNull(listener, "listener"));
+      return this;
+    }
+
+    /**
+     * Starts the engine and writes the spec.
+     *
+     * @throws EngineNotFoundException when the engine cannot be found or started
+     */
+    public Session start() {
+      if (specJson == null) throw new IllegalStateException("no session spec given");
+      return new Session(specJson, options, listeners);
+    }
+  }
+}
