@@ -43,7 +43,7 @@ describe("encodeCommand: values", () => {
     expect(encodeCommand(command)).toBe(frame);
   });
 
-  it.each<[Command, RegExp]>([
+  it.each<[Record<string, unknown>, RegExp]>([
     [{ type: "START", source: "a", file_bytes: "1:\n2" }, /^file_bytes must not contain a line break/],
     [{ type: "DONE", operation: "Lin\rger" }, /^operation must not contain a line break/],
     [{ type: "RATE", rate: 1.5 }, /^rate must be an integer, got 1.5/],
@@ -56,8 +56,8 @@ describe("encodeCommand: values", () => {
     [{ type: "CANCEL", Rate: 1 }, /^unknown key Rate for CANCEL/],
     [{ type: "START", source: "a", Type: "STATS" }, /^unknown key Type for START/],
   ])("%j is refused", (command, message) => {
-    expect(() => encodeCommand(command)).toThrowError(EncodeError);
-    expect(() => encodeCommand(command)).toThrowError(message);
+    expect(() => encodeCommand(command as unknown as Command)).toThrowError(EncodeError);
+    expect(() => encodeCommand(command as unknown as Command)).toThrowError(message);
   });
 });
 
@@ -94,7 +94,7 @@ describe("encodeCommand: property (b)", () => {
   it("RATE and DONE string values round-trip or are refused", () => {
     fc.assert(
       fc.property(anyString, fc.constantFrom("rate", "min_rate", "operation"), (value, key) => {
-        const command: Command = key === "operation" ? { type: "DONE", operation: value } : { type: "RATE", [key]: value };
+        const command = (key === "operation" ? { type: "DONE", operation: value } : { type: "RATE", [key]: value }) as Command;
         let text: string;
         try {
           text = encodeCommand(command);

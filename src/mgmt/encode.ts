@@ -1,12 +1,9 @@
+import type { Command } from "../generated/commands.js";
 import { COMMAND_FIELDS, type CommandFieldKind } from "../generated/fields.js";
 import { escapePath } from "./escape.js";
 
-/** A command as commands.schema.json defines it (already validated), e.g. {type: "RATE", rate: 5000}. */
-export interface Command {
-  readonly type: string;
-  readonly session_index?: number;
-  readonly [key: string]: unknown;
-}
+/** A command as commands.schema.json defines it (validated), e.g. {type: "RATE", rate: 5000}. */
+export type { Command };
 
 /** The command cannot be framed; the caller reports it as COMMAND_REJECTED. */
 export class EncodeError extends Error {
@@ -42,8 +39,12 @@ function wireValue(key: string, kind: CommandFieldKind, value: unknown): string 
   return value;
 }
 
-/** Command → management frame text, fields in the schema's (wire) order, ending with the empty line. */
+/**
+ * Command → management frame text, fields in the schema's (wire) order, ending with the empty line.
+ * Unknown types and keys are refused here too, so no input can ever add a field to the frame.
+ */
 export function encodeCommand(command: Command): string {
+  const record = command as unknown as Readonly<Record<string, unknown>>;
   const fields = Object.hasOwn(COMMAND_FIELDS, command.type) ? COMMAND_FIELDS[command.type] : undefined;
   if (fields === undefined) {
     throw new EncodeError(`unknown command type ${JSON.stringify(command.type)} (known: ${Object.keys(COMMAND_FIELDS).join(", ")})`);
@@ -56,7 +57,7 @@ export function encodeCommand(command: Command): string {
   let frame = `FASPMGR 2\nType: ${command.type}\n`;
   const sent = new Set<string>();
   for (const field of fields) {
-    const value = command[field.json];
+    const value = record[field.json];
     if (value === undefined) continue;
     // adaptive and policy both map to Adaptive; ascp must never get a field twice.
     if (sent.has(field.native)) throw new EncodeError(`${field.json} repeats the ${field.native} field of another key`);
