@@ -14,9 +14,11 @@ export async function runBlast(session, fault) {
   const socket = session.socket;
   const ids = `SessionId: ${session.sessionId}\nUserStr: ${session.userStr}\n`;
   // Fields like the published STATS frames; the changing ones go last.
+  const f = session.sessionFields();
   let prefix =
-    "FASPMGR 2\nType: STATS\nAdaptive: Adaptive\nCipher: aes-128\nClientUser: sim\nClusterNodeId: 0\nClusterNumNodes: 1\n" +
-    `CreatePolicy: 0\nDSPipelineDepth: 32\nDatagramSize: 0\nDelay: 1\nDirection: ${session.direction}\nEncryption: Yes\n` +
+    `FASPMGR 2\nType: STATS\nAdaptive: ${f.Adaptive}\nCipher: ${f.Cipher}\nClientUser: ${f.ClientUser}\n` +
+    `ClusterNodeId: ${f.ClusterNodeId}\nClusterNumNodes: ${f.ClusterNumNodes}\nCreatePolicy: ${f.CreatePolicy}\n` +
+    `DSPipelineDepth: 32\nDatagramSize: ${f.DatagramSize}\nDelay: 1\nDirection: ${session.direction}\nEncryption: ${f.Encryption}\n` +
     `File: ${escapePath(file)}\nLoss: 0\nRate: ${session.rate}\nSize: ${size}\nStartByte: 0\n${ids}`;
   // Sample suffix with the largest numbers, to size the padding field.
   const suffixLen = `Elapsedusec: ${"9".repeat(12)}\nFileBytes: ${size}\nTransferBytes: ${size}\nWritten: ${size}\n\n`.length;
