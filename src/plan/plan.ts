@@ -241,7 +241,8 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
   },
 };
 
-export function planTransfer(session: PlanInput, ctx: PlanContext, map: TransferSpecMap = transferSpecMap): Plan {
+export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
+  const map = transferSpecMap;
   const spec = session.spec;
   const agent = session.agent ?? {};
   const d: Draft = { spec, agent, ctx, map, byKey: new Map(), env: new Map(), fileList: null, destination: "", sessionCount: 1, udpPortBase: null, wss: false };
