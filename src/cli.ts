@@ -1,0 +1,173 @@
+#!/usr/bin/env node
+// asession: one transfer job per process. Session spec in (argument or first JSON value on stdin), NDJSON
+// events out on stdout, JSON commands in on later stdin lines. See README.md and ../schema/.
+import fs from "node:fs";
+import { randomUUID } from "node:crypto";
+import { parseInvocation, parseSpecText, readSpecFile, InputReader, type SpecSource } from "./intake.js";
+import { validateSessionSpec } from "./validate.js";
+import { planTransfer, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
+import { findAscp, AscpNotFoundError } from "./plan/discover.js";
+import { NdjsonWriter } from "./ndjson-writer.js";
+import { Logger, type LogLevel } from "./log.js";
+import { Job } from "./job.js";
+import { EXIT, MAX_LINE_BYTES, MAX_SPEC_BYTES } from "./limits.js";
+import type { ResultEvent } from "./generated/events.js";
+import type { SessionSpec } from "./generated/session-spec.js";
+
+const HELP = `asession - run IBM Aspera ascp transfers through JSON over stdio
+
+Usage:
+  asession [--dry-run]                       session spec = first JSON value on stdin
+  asession [--dry-run] @json:'{"spec":{...}}' session spec inline
+  asession [--dry-run] @json:@file:PATH       session spec from a file
+  asession [--dry-run] @json:@stdin           same as no argument
+  asession --help | --version
+
+The session spec: {"spec": <transfer spec>, "agent": {...}, "loglevel": "warn", "events": "all"}
+(schema/session-spec.schema.json). Every later stdin line is a command, one JSON object each:
+  {"type":"START","source":"a","destination":"b"}   {"type":"RATE","rate":50000}
+  {"type":"DONE"}  {"type":"DONE","operation":"Linger"}  {"type":"CANCEL"}
+stdout: one JSON event per line (ascp events and SPAWN, RETRY, COMMAND_REJECTED, WARNING);
+RESULT is always the last line. Logs go to stderr.
+
+--dry-run  validate the spec and print the planned ascp command (secrets masked); start nothing.
+
+Exit status: 0 success, 1 transfer failed, 2 invalid input, 3 ascp not found or could not start,
+130 cancelled (SIGINT/SIGTERM).
+`;
+
+async function main(): Promise<number> {
+  const startedAt = performance.now();
+  const log = new Logger("warn");
+  const invocation = parseInvocation(process.argv.slice(2));
+  if (invocation.mode === "help") return printAndExit(HELP);
+  if (invocation.mode === "version") return printAndExit(`asession ${version()}\n`);
+
+  const writer = new NdjsonWriter(1);
+  const input = new InputReader(process.stdin, invocation.mode === "run" && invocation.source.kind === "stdin", {
+    maxSpecBytes: MAX_SPEC_BYTES,
+    maxLineBytes: MAX_LINE_BYTES,
+  });
+  const fail = async (exitCode: number, message: string): Promise<number> => {
+    log.error(message);
+    writer.write(failureResult(exitCode, message, startedAt));
+    input.close();
+    await writer.close();
+    return exitCode;
+  };
+  if (invocation.mode === "usage-error") return fail(EXIT.INVALID_INPUT, `${invocation.message}\n(see asession --help)`);
+
+  const text = await specText(invocation.source, input);
+  if (!text.ok) return fail(EXIT.INVALID_INPUT, text.message);
+  const parsed = parseSpecText(text.text);
+  if (!parsed.ok) return fail(EXIT.INVALID_INPUT, parsed.message);
+  const valid = validateSessionSpec(parsed.value);
+  if (!valid.ok) return fail(EXIT.INVALID_INPUT, `invalid session spec:\n  ${valid.errors.join("\n  ")}`);
+  const session = valid.value;
+  log.setLevel((session.loglevel ?? "warn") as LogLevel);
+
+  let plan: Plan;
+  try {
+    plan = planTransfer(session as Parameters<typeof planTransfer>[0], { xferId: randomUUID() });
+  } catch (error) {
+    if (error instanceof PlanError) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${error.message}`);
+    throw error;
+  }
+  for (const name of plan.secretEnvNames) log.addSecret(plan.env[name]!);
+
+  let ascpPath: string;
+  try {
+    ascpPath = await findAscp({ ascpPath: session.agent?.ascp_path, sdk: session.sdk });
+  } catch (error) {
+    if (error instanceof AscpNotFoundError) return fail(EXIT.NO_ASCP, error.message);
+    throw error;
+  }
+
+  if (invocation.dryRun) {
+    writer.write(dryRunReport(session, plan, ascpPath));
+    input.close();
+    await writer.close();
+    return EXIT.OK;
+  }
+
+  const job = new Job({ session, plan, ascpPath, input, writer, log, startedAt });
+  // First signal: cancel cleanly (CANCEL, then SIGTERM, then SIGKILL to ascp). Second: kill now.
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      log.warn(`${signal} received: cancelling`);
+      job.cancel();
+    });
+  }
+  // The reader went away: stop ascp the same way, then leave quietly (nothing more can be written).
+  writer.onBroken(() => {
+    log.warn("stdout was closed by the reader: cancelling");
+    job.cancel();
+  });
+  process.on("exit", () => job.cleanupSync());
+  const exitCode = await job.run();
+  input.close();
+  await writer.close();
+  return exitCode;
+}
+
+async function specText(source: SpecSource, input: InputReader) {
+  switch (source.kind) {
+    case "inline":
+      return { ok: true as const, text: source.text };
+    case "file":
+      return readSpecFile(source.path, MAX_SPEC_BYTES);
+    case "stdin":
+      return input.specText;
+  }
+}
+
+function dryRunReport(session: SessionSpec, plan: Plan, ascpPath: string) {
+  const sessions = Array.from({ length: plan.sessionCount }, (_, i) => {
+    // Placeholders where the real run puts values known only then.
+    const argv = sessionArgv(plan, { index: i + 1, mgmtPort: 0, userStr: "<nonce>", fileListPath: "<file list>" });
+    return { session_index: i, argv, command_line: maskedCommandLine(ascpPath, argv, plan) };
+  });
+  const env = Object.fromEntries(Object.entries(plan.env).map(([k, v]) => [k, plan.secretEnvNames.includes(k) ? "***" : v]));
+  return {
+    type: "DRY_RUN",
+    ascp_path: ascpPath,
+    sessions,
+    env,
+    file_list: plan.fileList ? { option: plan.fileList.option, ...("lines" in plan.fileList ? { entries: plan.fileList.lines.length } : { path: plan.fileList.path }) } : null,
+    unknown_keys: plan.unknownKeys,
+    ignored_keys: plan.ignoredKeys,
+    events: session.events ?? "all",
+  };
+}
+
+function failureResult(exitCode: number, message: string, startedAt: number): ResultEvent {
+  return {
+    type: "RESULT",
+    status: "failed",
+    exit_code: exitCode,
+    error: { source: "engine", message, retryable: false },
+    sessions: [],
+    totals: { files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 },
+    elapsed_ms: Math.round(performance.now() - startedAt),
+  };
+}
+
+function version(): string {
+  const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
+  return pkg.version;
+}
+
+function printAndExit(text: string): number {
+  process.stdout.write(text);
+  return EXIT.OK;
+}
+
+main().then(
+  (code) => process.exit(code),
+  (error: unknown) => {
+    // A bug of ours: say so plainly, no stack trace unless debugging.
+    process.stderr.write(`asession: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    if (process.env.ASESSION_DEBUG) process.stderr.write(`${(error as Error)?.stack}\n`);
+    process.exit(EXIT.FAILED);
+  },
+);

@@ -1,0 +1,265 @@
+// Intake: where the session spec comes from (arguments or the first JSON value on stdin) and the stdin
+// command lines that follow it. Framing only: meaning (validation, commands) lives in other modules.
+//
+// Our own byte-level line splitter instead of split2: the first JSON value may span several lines, and a line
+// over the limit must be reported with its line number and skipped without buffering it whole.
+import fs from "node:fs";
+import type { Readable } from "node:stream";
+
+export type SpecSource = { kind: "stdin" } | { kind: "inline"; text: string } | { kind: "file"; path: string };
+
+export type Invocation =
+  | { mode: "help" }
+  | { mode: "version" }
+  | { mode: "run"; source: SpecSource; dryRun: boolean }
+  | { mode: "usage-error"; message: string };
+
+/** Parses asession's arguments: [--dry-run] [@json:VALUE | @json:@file:PATH | @json:@stdin], --help, --version. */
+export function parseInvocation(args: readonly string[]): Invocation {
+  let dryRun = false;
+  let source: SpecSource | undefined;
+  for (const arg of args) {
+    if (arg === "-h" || arg === "--help") return { mode: "help" };
+    if (arg === "-v" || arg === "--version") return { mode: "version" };
+    if (arg === "--dry-run" || arg === "-n") {
+      dryRun = true;
+      continue;
+    }
+    if (source) return { mode: "usage-error", message: `only one session spec argument is accepted (got a second: ${preview(arg)})` };
+    const parsed = parseExtendedValue(arg);
+    if ("error" in parsed) return { mode: "usage-error", message: parsed.error };
+    source = parsed;
+  }
+  return { mode: "run", source: source ?? { kind: "stdin" }, dryRun };
+}
+
+function parseExtendedValue(arg: string): SpecSource | { error: string } {
+  if (arg.startsWith("-")) return { error: `unknown option ${preview(arg)} (see asession --help)` };
+  if (!arg.startsWith("@json:")) {
+    return { error: `the session spec argument must start with @json: (e.g. @json:'{"spec":{...}}', @json:@file:PATH or @json:@stdin); got ${preview(arg)}` };
+  }
+  const rest = arg.slice("@json:".length);
+  if (rest === "@stdin" || rest === "@stdin:") return { kind: "stdin" };
+  if (rest.startsWith("@file:")) {
+    const path = rest.slice("@file:".length);
+    return path ? { kind: "file", path } : { error: "@json:@file: needs a path" };
+  }
+  if (rest.startsWith("@")) return { error: `unsupported extended value ${preview(arg)} (supported: @json:@file:PATH, @json:@stdin)` };
+  return { kind: "inline", text: rest };
+}
+
+function preview(text: string): string {
+  return JSON.stringify(text.length > 80 ? `${text.slice(0, 77)}...` : text);
+}
+
+export type SpecText = { ok: true; text: string } | { ok: false; message: string };
+
+export function readSpecFile(path: string, maxBytes: number): SpecText {
+  try {
+    const stat = fs.statSync(path);
+    if (!stat.isFile()) return { ok: false, message: `session spec file ${path} is not a regular file` };
+    if (stat.size > maxBytes) return { ok: false, message: `session spec file ${path} is larger than ${mib(maxBytes)}` };
+    return { ok: true, text: fs.readFileSync(path, "utf8") };
+  } catch (error) {
+    return { ok: false, message: `cannot read session spec file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
+  }
+}
+
+/** Parses spec text; the message names the position of a JSON syntax error. */
+export function parseSpecText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  if (text.trim() === "") return { ok: false, message: "no session spec: the input is empty" };
+  try {
+    return { ok: true, value: JSON.parse(text) };
+  } catch (error) {
+    return { ok: false, message: `the session spec is not valid JSON: ${(error as Error).message}` };
+  }
+}
+
+export type Line = { lineNo: number; text: string } | { lineNo: number; tooLong: number };
+
+export interface InputLimits {
+  maxSpecBytes: number;
+  maxLineBytes: number;
+}
+
+const LF = 0x0a;
+
+/**
+ * Reads stdin: optionally the first JSON value (which may span lines), then one command per line.
+ * Lines are numbered from the first line of stdin, so a COMMAND_REJECTED line number matches what the user sent.
+ */
+export class InputReader {
+  private spec: { resolve: (r: SpecText) => void; chunks: Buffer[]; bytes: number; depth: number; inString: boolean; escaped: boolean; started: boolean; scalar: boolean; done: boolean } | null;
+  private lineNo = 1;
+  private partial: Buffer[] = [];
+  private partialBytes = 0;
+  private overflow = 0;
+  private ended = false;
+  // Lines that arrive before onLines() (while the spec is validated) wait here.
+  private queued: Line[] | null = [];
+  private lineHandler: (line: Line) => void = (line) => this.queued!.push(line);
+  private endHandler: () => void = () => {};
+  readonly specText: Promise<SpecText>;
+
+  constructor(
+    private readonly stream: Readable,
+    specFromStdin: boolean,
+    private readonly limits: InputLimits,
+  ) {
+    let resolve!: (r: SpecText) => void;
+    this.specText = new Promise((r) => (resolve = r));
+    this.spec = specFromStdin
+      ? { resolve, chunks: [], bytes: 0, depth: 0, inString: false, escaped: false, started: false, scalar: false, done: false }
+      : null;
+    if (!specFromStdin) resolve({ ok: false, message: "the session spec is not read from stdin" });
+    stream.on("data", (chunk: Buffer) => this.feed(chunk));
+    stream.on("end", () => this.finish());
+    // A closed or broken stdin is the same as its end for us: no more commands.
+    stream.on("error", () => this.finish());
+  }
+
+  /** Starts delivering command lines (call once the spec is accepted); lines read so far are delivered now. */
+  onLines(handler: (line: Line) => void, onEnd: () => void): void {
+    this.lineHandler = handler;
+    this.endHandler = onEnd;
+    const queued = this.queued ?? [];
+    this.queued = null;
+    for (const line of queued) handler(line);
+    if (this.ended) onEnd();
+  }
+
+  /** Stops reading stdin (the job is over). */
+  close(): void {
+    this.stream.removeAllListeners("data");
+    this.stream.pause();
+    if ("destroy" in this.stream) this.stream.destroy();
+  }
+
+  private feed(chunk: Buffer): void {
+    let rest: Buffer | null = chunk;
+    if (this.spec && !this.spec.done) rest = this.feedSpec(chunk);
+    if (rest && rest.length > 0) this.feedLines(rest);
+  }
+
+  /** Scans for the end of the first JSON value; returns the bytes after the line it ends on (commands). */
+  private feedSpec(chunk: Buffer): Buffer | null {
+    const s = this.spec!;
+    let i = 0;
+    let end = -1;
+    for (; i < chunk.length; i++) {
+      const c = chunk[i]!;
+      if (c === LF) this.lineNo++;
+      if (!s.started) {
+        if (c === 0x20 || c === 0x09 || c === 0x0d || c === LF) continue;
+        s.started = true;
+        s.scalar = c !== 0x7b && c !== 0x5b; // not { or [: the value ends with its line
+      }
+      if (s.scalar) {
+        if (c === LF) {
+          end = i;
+          break;
+        }
+        continue;
+      }
+      if (s.inString) {
+        if (s.escaped) s.escaped = false;
+        else if (c === 0x5c) s.escaped = true;
+        else if (c === 0x22) s.inString = false;
+        continue;
+      }
+      if (c === 0x22) s.inString = true;
+      else if (c === 0x7b || c === 0x5b) s.depth++;
+      else if (c === 0x7d || c === 0x5d) {
+        if (--s.depth === 0) {
+          end = i + 1;
+          break;
+        }
+      }
+    }
+    const taken = end < 0 ? chunk : chunk.subarray(0, end);
+    s.bytes += taken.length;
+    s.chunks.push(taken);
+    if (s.bytes > this.limits.maxSpecBytes) {
+      s.done = true;
+      s.resolve({ ok: false, message: `the session spec on stdin is larger than ${mib(this.limits.maxSpecBytes)}` });
+      return null;
+    }
+    if (end < 0) return null;
+    s.done = true;
+    s.resolve({ ok: true, text: Buffer.concat(s.chunks, s.bytes).toString("utf8") });
+    s.chunks = [];
+    // The rest of the spec's last line belongs to it; anything but blanks there starts the first command line.
+    let rest = chunk.subarray(end);
+    if (s.scalar) rest = rest.subarray(1);
+    else {
+      const nl = rest.indexOf(LF);
+      const tail = nl < 0 ? rest : rest.subarray(0, nl);
+      if (tail.toString("utf8").trim() === "") {
+        if (nl >= 0) this.lineNo++;
+        rest = nl < 0 ? Buffer.alloc(0) : rest.subarray(nl + 1);
+      }
+    }
+    return rest;
+  }
+
+  private feedLines(chunk: Buffer): void {
+    let start = 0;
+    for (;;) {
+      const nl = chunk.indexOf(LF, start);
+      if (nl < 0) {
+        this.appendPartial(chunk.subarray(start));
+        return;
+      }
+      this.appendPartial(chunk.subarray(start, nl));
+      this.emitLine();
+      start = nl + 1;
+    }
+  }
+
+  private appendPartial(piece: Buffer): void {
+    if (piece.length === 0) return;
+    if (this.overflow > 0 || this.partialBytes + piece.length > this.limits.maxLineBytes) {
+      // Count the bytes of an over-long line but keep none of them.
+      this.overflow += this.partialBytes + piece.length;
+      this.partial = [];
+      this.partialBytes = 0;
+      return;
+    }
+    this.partial.push(piece);
+    this.partialBytes += piece.length;
+  }
+
+  private emitLine(): void {
+    const lineNo = this.lineNo++;
+    if (this.overflow > 0) {
+      const bytes = this.overflow;
+      this.overflow = 0;
+      this.lineHandler({ lineNo, tooLong: bytes });
+      return;
+    }
+    let text = Buffer.concat(this.partial, this.partialBytes).toString("utf8");
+    this.partial = [];
+    this.partialBytes = 0;
+    if (text.endsWith("\r")) text = text.slice(0, -1);
+    this.lineHandler({ lineNo, text });
+  }
+
+  private finish(): void {
+    if (this.ended) return;
+    this.ended = true;
+    if (this.spec && !this.spec.done) {
+      this.spec.done = true;
+      const text = Buffer.concat(this.spec.chunks, this.spec.bytes).toString("utf8");
+      if (text.trim() === "") this.spec.resolve({ ok: false, message: "no session spec: stdin is empty (pass the spec on stdin or as @json:...)" });
+      // A scalar (or garbage) ends with stdin too; JSON.parse then says what is wrong. An unclosed object is incomplete.
+      else if (this.spec.scalar) this.spec.resolve({ ok: true, text });
+      else this.spec.resolve({ ok: false, message: "stdin ended before the session spec was complete (unbalanced braces or an unterminated string)" });
+    }
+    if (this.partialBytes > 0 || this.overflow > 0) this.emitLine();
+    this.endHandler();
+  }
+}
+
+export function mib(bytes: number): string {
+  return `${Math.round(bytes / 1048576)} MiB`;
+}

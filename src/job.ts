@@ -1,0 +1,241 @@
+// A transfer job: N ascp sessions (multi_session), their events on one stdout, stdin commands routed to them,
+// cancellation, and the RESULT line. Planning and validation happen before (cli.ts); the job only runs.
+import { writeFileList, collectStale, privateFolder, type WrittenFileList } from "./plan/file-list.js";
+import type { Plan } from "./plan/plan.js";
+import { SessionRunner, type ResumePolicy } from "./session-runner.js";
+import { parseCommandLine } from "./mgmt/command-line.js";
+import { validateCommand } from "./validate.js";
+import type { InputReader, Line } from "./intake.js";
+import type { NdjsonWriter } from "./ndjson-writer.js";
+import type { Logger } from "./log.js";
+import type { AscpEvent } from "./mgmt/typing.js";
+import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
+import type { SessionSpec } from "./generated/session-spec.js";
+import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
+
+export interface JobInput {
+  session: SessionSpec;
+  plan: Plan;
+  ascpPath: string;
+  input: InputReader;
+  writer: NdjsonWriter;
+  log: Logger;
+  startedAt: number;
+}
+
+const DONE_FRAME = "FASPMGR 2\nType: DONE\n\n";
+
+export class Job {
+  private readonly sessions: SessionRunner[] = [];
+  private readonly ascpOnly: boolean;
+  private cancelled = false;
+  private wakeCancel!: () => void;
+  private readonly cancelSignal = new Promise<void>((r) => (this.wakeCancel = r));
+  private fileList: WrittenFileList | null = null;
+  private readonly doneSent = new Set<number>();
+
+  constructor(private readonly j: JobInput) {
+    this.ascpOnly = j.session.events === "ascp";
+  }
+
+  /** SIGINT/SIGTERM, a CANCEL of the whole job, or a reader that went away. A second call kills at once. */
+  cancel(): void {
+    if (this.cancelled) {
+      for (const s of this.sessions) s.kill();
+      return;
+    }
+    this.cancelled = true;
+    this.wakeCancel();
+    for (const s of this.sessions) s.stop("cancel");
+  }
+
+  /** Removes the file list now; for exit paths that cannot wait. */
+  cleanupSync(): void {
+    this.fileList?.removeSync();
+  }
+
+  async run(): Promise<number> {
+    const { session, plan, log } = this.j;
+    for (const key of plan.unknownKeys) {
+      this.engineEvent({ type: "WARNING", code: "unknown_spec_key", key, message: `spec.${key} is not a transfer spec key asession knows; ignored` });
+    }
+    for (const key of plan.ignoredKeys) log.debug(`spec.${key} is only used by other transfer agents; ignored`);
+    void this.collectStaleLists();
+
+    try {
+      if (plan.fileList && "lines" in plan.fileList) this.fileList = await writeFileList(plan.fileList.lines, session.file_list_folder);
+    } catch (error) {
+      return this.finish([], { source: "engine", message: `cannot write the file list: ${(error as Error).message}`, retryable: false });
+    }
+
+    const agent = session.agent ?? {};
+    const resume: ResumePolicy = { iter_max: 7, sleep_initial: 2, sleep_factor: 2, sleep_max: 60, ...agent.resume };
+    const env = { ...process.env, ...plan.env };
+    for (let i = 0; i < plan.sessionCount; i++) {
+      this.sessions.push(
+        new SessionRunner(
+          {
+            index: i,
+            ascpPath: this.j.ascpPath,
+            plan,
+            fileListPath: this.fileList?.path,
+            env,
+            cwd: process.cwd(),
+            spawnTimeoutMs: (agent.spawn_timeout_sec ?? 3) * 1000,
+            resume,
+            graceMs: 2000,
+            maxFrameBytes: MAX_FRAME_BYTES,
+          },
+          this.hooks(i),
+        ),
+      );
+    }
+    this.j.input.onLines(
+      (line) => this.onLine(line),
+      () => this.onInputEnd(),
+    );
+
+    // Sessions start spawn_delay_sec apart; one that fails (after its retries) stops its siblings.
+    const delayMs = (agent.spawn_delay_sec ?? 2) * 1000;
+    const outcomes: Promise<SessionOutcome>[] = [];
+    for (const [i, runner] of this.sessions.entries()) {
+      if (i > 0) await Promise.race([sleep(delayMs), this.cancelSignal]);
+      if (this.cancelled) {
+        outcomes.push(Promise.resolve(notStarted(i, "cancelled")));
+        continue;
+      }
+      outcomes.push(
+        runner.run().then((outcome) => {
+          if (outcome.status === "failed" || outcome.status === "not_started") for (const s of this.sessions) if (s !== runner) s.stop("stop");
+          return outcome;
+        }),
+      );
+    }
+    const results = await Promise.all(outcomes);
+    return this.finish(results, null);
+  }
+
+  private hooks(index: number) {
+    const { log, writer } = this.j;
+    const withIndex = this.ascpOnly ? undefined : index;
+    return {
+      log,
+      event: (event: AscpEvent) => {
+        if (withIndex !== undefined) event.session_index = withIndex;
+        writer.write(event, index, event.type === "STATS");
+      },
+      spawned: (info: { attempt: number; pid: number; argv: string[] }) => {
+        log.info(`session ${index}: started ascp (pid ${info.pid}, attempt ${info.attempt})`);
+        this.engineEvent({ type: "SPAWN", session_index: index, attempt: info.attempt, pid: info.pid, ascp_path: this.j.ascpPath, argv: info.argv }, index);
+      },
+      retrying: (info: { attempt: number; code: number; name: string; message: string; delaySec: number }) => {
+        log.warn(`session ${index}: ${info.name} (${info.code}) on attempt ${info.attempt}: ${info.message}; retrying in ${info.delaySec} s`);
+        this.engineEvent(
+          { type: "RETRY", session_index: index, attempt: info.attempt, code: info.code, name: info.name, message: info.message, delay_sec: info.delaySec },
+          index,
+        );
+      },
+      warning: (code: string, message: string) => {
+        log.warn(`session ${index}: ${message}`);
+        this.engineEvent({ type: "WARNING", code, message, session_index: index }, index);
+      },
+    };
+  }
+
+  private engineEvent(event: object, session = -1): void {
+    if (!this.ascpOnly) this.j.writer.write(event, session);
+  }
+
+  private onLine(line: Line): void {
+    if ("tooLong" in line) {
+      return this.reject(line.lineNo, `line ${line.lineNo} is longer than 1 MiB (${line.tooLong} bytes); ignored`);
+    }
+    const parsed = parseCommandLine(line.text, line.lineNo, validateCommand);
+    if (parsed.kind === "blank") return;
+    if (!parsed.ok) return this.reject(line.lineNo, parsed.reason);
+    const target = parsed.command.session_index;
+    if (target !== undefined && target >= this.sessions.length) {
+      return this.reject(line.lineNo, `session_index ${target} is out of range: the job has ${this.sessions.length} session(s)`, target);
+    }
+    const targets = target === undefined ? this.sessions.map((_, i) => i) : [target];
+    let delivered = 0;
+    for (const i of targets) {
+      const state = this.sessions[i]!.send(parsed.frame);
+      if (state !== "ended") delivered++;
+      if (state !== "ended" && parsed.command.type === "DONE") this.doneSent.add(i);
+      this.j.log.debug(`line ${line.lineNo}: ${parsed.command.type} ${state} (session ${i})`);
+    }
+    if (delivered === 0) this.reject(line.lineNo, `the session has ended; ${parsed.command.type} not sent`, target);
+  }
+
+  private reject(line: number, reason: string, sessionIndex?: number): void {
+    this.j.log.warn(`stdin line ${line} rejected: ${reason}`);
+    const event: Record<string, unknown> = { type: "COMMAND_REJECTED", line, reason };
+    if (sessionIndex !== undefined) event.session_index = sessionIndex;
+    this.engineEvent(event);
+  }
+
+  /** End of stdin: no more commands. A persistent session is told so with DONE; a regular one goes on. */
+  private onInputEnd(): void {
+    if (!this.j.session.spec.keepalive) return;
+    this.sessions.forEach((s, i) => {
+      if (!this.doneSent.has(i) && s.send(DONE_FRAME) !== "ended") this.doneSent.add(i);
+    });
+    this.j.log.debug("stdin ended: DONE sent to the persistent session(s)");
+  }
+
+  private async collectStaleLists(): Promise<void> {
+    try {
+      const removed = await collectStale(await privateFolder(this.j.session.file_list_folder));
+      for (const dir of removed) this.j.log.info(`removed a file list left by a dead asession: ${dir}`);
+    } catch (error) {
+      this.j.log.debug(`stale file lists not collected: ${(error as Error).message}`);
+    }
+  }
+
+  private async finish(outcomes: SessionOutcome[], engineError: ErrorInfo | null): Promise<number> {
+    await this.fileList?.remove();
+    this.fileList = null;
+    const failedSession = outcomes.find((o) => o.status === "failed" || o.status === "not_started");
+    let status: ResultEvent["status"];
+    let exitCode: number;
+    let error: ErrorInfo | null;
+    if (engineError) [status, exitCode, error] = ["failed", EXIT.FAILED, engineError];
+    else if (this.cancelled) [status, exitCode, error] = ["cancelled", EXIT.CANCELLED, outcomes.find((o) => o.error)?.error ?? null];
+    else if (failedSession) [status, exitCode, error] = ["failed", couldNotStart(failedSession) ? EXIT.NO_ASCP : EXIT.FAILED, failedSession.error];
+    else if (outcomes.some((o) => o.status === "cancelled")) [status, exitCode, error] = ["cancelled", EXIT.CANCELLED, outcomes.find((o) => o.error)?.error ?? null];
+    else [status, exitCode, error] = ["success", EXIT.OK, null];
+    const sum = (k: "files_passed" | "files_failed" | "files_skipped" | "bytes_transferred" | "file_bytes") => outcomes.reduce((n, o) => n + (o[k] ?? 0), 0);
+    const result: ResultEvent = {
+      type: "RESULT",
+      status,
+      exit_code: exitCode,
+      error,
+      sessions: outcomes,
+      totals: {
+        files_passed: sum("files_passed"),
+        files_failed: sum("files_failed"),
+        files_skipped: sum("files_skipped"),
+        bytes_transferred: sum("bytes_transferred"),
+        file_bytes: sum("file_bytes"),
+      },
+      elapsed_ms: Math.round(performance.now() - this.j.startedAt),
+    };
+    this.engineEvent(result);
+    this.j.log.info(`job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`);
+    return exitCode;
+  }
+}
+
+/** ascp could not be started at all (exit 3), as opposed to a transfer that failed (exit 1). */
+function couldNotStart(o: SessionOutcome): boolean {
+  return o.status === "not_started" || (o.attempts === 1 && o.error?.source === "engine" && o.error.code === undefined);
+}
+
+function notStarted(index: number, status: SessionOutcome["status"]): SessionOutcome {
+  return { session_index: index, status, attempts: 0, error: null, files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 };
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}

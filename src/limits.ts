@@ -1,0 +1,16 @@
+// Limits and exit statuses shared by the CLI and the job (DESIGN §6, §8).
+
+/** Longest stdin command line; longer ones are rejected (COMMAND_REJECTED) without being buffered. */
+export const MAX_LINE_BYTES = 1024 * 1024;
+/** Largest session spec (1,000,000 paths fit comfortably). */
+export const MAX_SPEC_BYTES = 256 * 1024 * 1024;
+/** Longest management frame line / frame from ascp. */
+export const MAX_FRAME_BYTES = 1024 * 1024;
+
+export const EXIT = {
+  OK: 0,
+  FAILED: 1,
+  INVALID_INPUT: 2,
+  NO_ASCP: 3,
+  CANCELLED: 130,
+} as const;

@@ -1,0 +1,297 @@
+// One ascp session of a job (one -C part): its attempts, each an ascp process with its own management
+// listener, and the retries between them. The job (job.ts) owns several of these.
+import { randomBytes } from "node:crypto";
+import { AscpProcess, type ProcessExit } from "./ascp-process.js";
+import { MgmtListener, type Peer } from "./mgmt-port.js";
+import type { Frame, FrameWarning } from "./mgmt/frame-parser.js";
+import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
+import { ascpError } from "./mgmt/errors.js";
+import { sessionArgv, type Plan } from "./plan/plan.js";
+import type { Logger } from "./log.js";
+import type { ErrorInfo, SessionOutcome } from "./generated/events.js";
+
+export interface ResumePolicy {
+  iter_max: number;
+  sleep_initial: number;
+  sleep_factor: number;
+  sleep_max: number;
+}
+
+export interface SessionConfig {
+  /** 0-based, as in events. */
+  index: number;
+  ascpPath: string;
+  plan: Plan;
+  fileListPath: string | undefined;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  spawnTimeoutMs: number;
+  resume: ResumePolicy;
+  /** How long ascp gets to exit after CANCEL, then after SIGTERM, before the next step. */
+  graceMs: number;
+  maxFrameBytes: number;
+}
+
+export interface SessionHooks {
+  /** ascp events of this session (the job adds session_index). */
+  event(event: AscpEvent): void;
+  spawned(info: { attempt: number; pid: number; argv: string[] }): void;
+  retrying(info: { attempt: number; code: number; name: string; message: string; delaySec: number }): void;
+  warning(code: string, message: string): void;
+  log: Logger;
+}
+
+type AttemptEnd =
+  | { kind: "done"; exit: ProcessExit }
+  | { kind: "error"; code: number; description: string; exit: ProcessExit }
+  | { kind: "lost"; message: string; exit: ProcessExit | null }
+  | { kind: "spawn_failed"; message: string }
+  | { kind: "exited_early"; exit: ProcessExit }
+  | { kind: "stopped"; exit: ProcessExit | null };
+
+const USER_CANCEL = 28;
+const CONNECTION_LOST = 16;
+
+/** Wait before retry n (0-based): sleep_initial·factorⁿ, capped at sleep_max. */
+export function retryDelaySec(r: ResumePolicy, n: number): number {
+  return Math.min(r.sleep_max, r.sleep_initial * Math.pow(r.sleep_factor, n));
+}
+
+export class SessionRunner {
+  private peer: Peer | null = null;
+  private proc: AscpProcess | null = null;
+  private pending: string[] = [];
+  private stopRequested: "cancel" | "stop" | null = null;
+  private wakeStop!: () => void;
+  private readonly stopSignal = new Promise<void>((r) => (this.wakeStop = r));
+  private finished = false;
+  private attempts = 0;
+  private sessionId: string | undefined;
+  private passed = new Set<string>();
+  private failed = new Set<string>();
+  private skipped = new Set<string>();
+  private done: AscpEvent | null = null;
+  private bytesEarlierAttempts = 0;
+  private transferBytes = 0;
+  private fileBytes = 0;
+
+  constructor(
+    private readonly config: SessionConfig,
+    private readonly hooks: SessionHooks,
+  ) {}
+
+  get ended(): boolean {
+    return this.finished;
+  }
+
+  /** Sends a command frame now, or when ascp connects; "ended" when the session is over. */
+  send(frame: string): "sent" | "queued" | "ended" {
+    if (this.finished || this.stopRequested) return "ended";
+    if (this.peer && !this.peer.socket.destroyed) {
+      this.peer.socket.write(frame);
+      return "sent";
+    }
+    this.pending.push(frame);
+    return "queued";
+  }
+
+  /**
+   * Ends the session early: "cancel" (user) or "stop" (a sibling failed). CANCEL goes to ascp first; its
+   * process group gets SIGTERM after the grace period, then SIGKILL.
+   */
+  stop(kind: "cancel" | "stop"): void {
+    if (this.stopRequested || this.finished) return;
+    this.stopRequested = kind;
+    this.wakeStop();
+    const proc = this.proc;
+    if (!proc || proc.hasExited) return;
+    if (this.peer && !this.peer.socket.destroyed) this.peer.socket.write("FASPMGR 2\nType: CANCEL\n\n");
+    const grace = this.config.graceMs;
+    const term = setTimeout(() => void proc.stop(grace), grace);
+    void proc.exited.then(() => clearTimeout(term));
+  }
+
+  /** Kills ascp's group at once (second signal, engine exit). */
+  kill(): void {
+    this.proc?.signal("SIGKILL");
+  }
+
+  async run(): Promise<SessionOutcome> {
+    const { resume } = this.config;
+    let end: AttemptEnd;
+    for (;;) {
+      this.attempts++;
+      end = await this.attempt(this.attempts);
+      const failure = this.failureOf(end);
+      if (!failure || !failure.retryable || this.stopRequested || this.attempts > resume.iter_max) break;
+      const delaySec = retryDelaySec(resume, this.attempts - 1);
+      this.hooks.retrying({ attempt: this.attempts, code: failure.code!, name: failure.name!, message: failure.message, delaySec });
+      this.bytesEarlierAttempts += this.transferBytes;
+      this.transferBytes = 0;
+      this.fileBytes = 0;
+      this.done = null;
+      await Promise.race([sleep(delaySec * 1000), this.stopSignal]);
+      if (this.stopRequested) break;
+    }
+    this.finished = true;
+    return this.outcome(end);
+  }
+
+  private async attempt(attempt: number): Promise<AttemptEnd> {
+    const cfg = this.config;
+    const listener = await MgmtListener.open();
+    const nonce = randomBytes(12).toString("hex");
+    const argv = sessionArgv(cfg.plan, { index: cfg.index + 1, mgmtPort: listener.port, userStr: nonce, fileListPath: cfg.fileListPath });
+    let proc: AscpProcess;
+    try {
+      proc = await AscpProcess.start(cfg.ascpPath, argv, cfg.env, cfg.cwd, this.hooks.log, `session ${cfg.index}`);
+    } catch (error) {
+      listener.close();
+      const e = error as NodeJS.ErrnoException;
+      return { kind: "spawn_failed", message: `cannot start ${cfg.ascpPath}: ${e.code ?? ""} ${e.message}`.replace(/\s+/g, " ") };
+    }
+    this.proc = proc;
+    this.hooks.spawned({ attempt, pid: proc.pid, argv });
+    this.hooks.log.debug(`session ${cfg.index} attempt ${attempt}: ascp pid ${proc.pid} on management port ${listener.port}`);
+
+    const waited = await listener.waitForPeer({
+      nonce,
+      pid: proc.pid,
+      timeoutMs: cfg.spawnTimeoutMs,
+      maxFrameBytes: cfg.maxFrameBytes,
+      onStray: (reason) => this.hooks.warning("stray_connection", reason),
+      abort: Promise.race([proc.exited, this.stopSignal]),
+    });
+    if (waited.kind === "timeout") {
+      const exit = await proc.stop(cfg.graceMs);
+      return { kind: "lost", message: `ascp did not connect to the management port within ${cfg.spawnTimeoutMs / 1000} s`, exit };
+    }
+    if (waited.kind === "aborted") {
+      if (this.stopRequested) return { kind: "stopped", exit: await proc.stop(cfg.graceMs) };
+      return { kind: "exited_early", exit: await proc.exited };
+    }
+    return this.monitor(waited.peer, proc);
+  }
+
+  /** Reads frames until the socket closes and ascp exits; classifies how the attempt ended. */
+  private async monitor(peer: Peer, proc: AscpProcess): Promise<AttemptEnd> {
+    this.peer = peer;
+    let terminal: AscpEvent | null = null;
+    const onFrame = (frame: Frame) => {
+      const event = typeFrame(frame);
+      this.track(event);
+      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) terminal = event;
+      this.hooks.event(event);
+    };
+    peer.onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
+    for (const frame of peer.first) onFrame(frame);
+    peer.onFrame = onFrame;
+    for (const frame of this.pending.splice(0)) peer.socket.write(frame);
+
+    const closed = new Promise<void>((resolve) => peer.socket.once("close", () => resolve()));
+    // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
+    void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
+    await closed;
+    peer.parser.end();
+    this.peer = null;
+    // Socket closed but ascp still running: give it a moment, then make sure it ends.
+    const exit = await Promise.race([proc.exited, sleep(this.config.graceMs).then(() => proc.stop(this.config.graceMs))]);
+
+    const t = terminal as AscpEvent | null;
+    if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
+    if (t?.type === "DONE") return { kind: "done", exit };
+    if (t?.type === "ERROR") {
+      const code = typeof t.code === "number" ? t.code : 0;
+      return { kind: "error", code, description: typeof t.description === "string" ? t.description : "", exit };
+    }
+    return { kind: "lost", message: `ascp closed the management connection without DONE or ERROR (${describeExit(exit)})`, exit };
+  }
+
+  private track(event: AscpEvent): void {
+    const file = typeof event.file === "string" ? event.file : undefined;
+    switch (event.type) {
+      case "INIT":
+        if (typeof event.session_id === "string") this.sessionId = event.session_id;
+        break;
+      case "STOP":
+        if (file !== undefined) {
+          this.passed.add(file);
+          this.failed.delete(file);
+        }
+        break;
+      case "FILEERROR":
+        if (file !== undefined && !this.passed.has(file)) this.failed.add(file);
+        break;
+      case "SKIP":
+        if (file !== undefined) this.skipped.add(file);
+        break;
+      case "DONE":
+        this.done = event;
+        break;
+    }
+    if (typeof event.transfer_bytes === "number" && event.transfer_bytes > this.transferBytes) this.transferBytes = event.transfer_bytes;
+    if (typeof event.file_bytes === "number" && event.file_bytes > this.fileBytes) this.fileBytes = event.file_bytes;
+  }
+
+  private failureOf(end: AttemptEnd): ErrorInfo | null {
+    switch (end.kind) {
+      case "done":
+        if (end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
+        return { source: "ascp", message: `ascp sent DONE but exited with ${describeExit(end.exit)}`, retryable: false };
+      case "error": {
+        const info = ascpError(end.code);
+        return {
+          source: "ascp",
+          code: end.code,
+          name: info?.name ?? "UNKNOWN",
+          message: end.description || info?.description || `ascp error ${end.code}`,
+          retryable: info?.retryable ?? false,
+        };
+      }
+      case "lost":
+        return { source: "engine", code: CONNECTION_LOST, name: "CONNECTION_LOST", message: end.message, retryable: true };
+      case "spawn_failed":
+        return { source: "engine", message: end.message, retryable: false };
+      case "exited_early":
+        return { source: "engine", message: `ascp exited (${describeExit(end.exit)}) before connecting to the management port`, retryable: false };
+      case "stopped":
+        return { source: "engine", code: USER_CANCEL, name: "USER_CANCEL", message: this.stopRequested === "cancel" ? "cancelled" : "stopped because another session of the job failed", retryable: false };
+    }
+  }
+
+  private outcome(end: AttemptEnd): SessionOutcome {
+    const error = this.failureOf(end);
+    const exit = "exit" in end ? end.exit : null;
+    const cancelled = end.kind === "stopped" ? this.stopRequested === "cancel" : end.kind === "error" && end.code === USER_CANCEL;
+    const status: SessionOutcome["status"] = !error ? "success" : cancelled ? "cancelled" : end.kind === "spawn_failed" && this.attempts === 1 ? "not_started" : "failed";
+    const doneCount = (v: unknown, fallback: number) => (typeof v === "number" ? v : fallback);
+    const out: SessionOutcome = {
+      session_index: this.config.index,
+      status,
+      attempts: this.attempts,
+      error,
+      files_passed: doneCount(this.done?.transfers_passed, this.passed.size),
+      files_failed: doneCount(this.done?.transfers_failed, this.failed.size),
+      files_skipped: doneCount(this.done?.transfers_skipped, this.skipped.size),
+      bytes_transferred: this.bytesEarlierAttempts + this.transferBytes,
+      file_bytes: this.fileBytes,
+    };
+    if (this.sessionId !== undefined) out.session_id = this.sessionId;
+    if (this.proc) out.pid = this.proc.pid;
+    if (exit) {
+      out.exit_code = exit.code;
+      out.signal = exit.signal;
+    }
+    if (error && this.proc?.stderrTail) out.stderr_tail = this.proc.stderrTail;
+    return out;
+  }
+}
+
+function describeExit(exit: ProcessExit | null): string {
+  if (!exit) return "still running";
+  return exit.signal ? `signal ${exit.signal}` : `exit status ${exit.code}`;
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
