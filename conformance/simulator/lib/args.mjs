@@ -108,8 +108,9 @@ const SHORT = {
   I: { key: "httpsCert", parse: text },
   x: { key: "httpProxy", parse: text },
   d: { key: "createDir" },
-  N: { key: "include", parse: text, repeat: true },
-  E: { key: "exclude", parse: text, repeat: true },
+  // -N/-E share one ordered list: the first rule that matches decides.
+  N: { key: "filters", parse: (v, n) => ({ include: true, pattern: text(v, n) }), repeat: true },
+  E: { key: "filters", parse: (v, n) => ({ include: false, pattern: text(v, n) }), repeat: true },
   "@": { key: "byteRange", parse: range },
   k: { key: "resume", parse: int(0, 3) },
   p: { key: "preserveTimes" },

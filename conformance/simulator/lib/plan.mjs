@@ -60,15 +60,42 @@ export function applyPrefix(prefix, src) {
   return `${prefix.replace(/\/+$/, "")}/${src.replace(/^\/+/, "")}`;
 }
 
+const globToRegExp = (glob) =>
+  new RegExp(`^${glob.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*").replace(/\?/g, "[^/]")}$`);
+
+// -N/-E rules (first match wins, no match = included) and the mtime windows. A pattern with a
+// slash is matched against the path below the source argument, otherwise against the name.
+export function makeFilter({ filters = [], excludeNewerThan, excludeOlderThan }) {
+  const rules = filters.map((f) => ({ ...f, re: globToRegExp(f.pattern), onPath: f.pattern.includes("/") }));
+  return (rel, st) => {
+    for (const r of rules) {
+      if (r.re.test(r.onPath ? rel : path.posix.basename(rel))) {
+        if (!r.include) return true;
+        break;
+      }
+    }
+    if (!st.isDirectory()) {
+      const mtime = st.mtimeMs / 1000;
+      if (excludeNewerThan !== undefined && mtime > excludeNewerThan) return true;
+      if (excludeOlderThan !== undefined && mtime < excludeOlderThan) return true;
+    }
+    return false;
+  };
+}
+
 // Expands one source (file or folder) copied to target into file jobs; creates folders.
-function expand(srcAbs, st, target, srcSpace, dstSpace, out) {
+function expand(srcAbs, st, target, srcSpace, dstSpace, out, excluded, rel) {
+  if (excluded(rel, st)) {
+    out.push({ excluded: true, file: srcSpace.display(srcAbs) });
+    return;
+  }
   if (st.isDirectory()) {
     mkdirSync(target, { recursive: true });
     for (const name of readdirSync(srcAbs).sort()) {
       const child = path.join(srcAbs, name);
       const cst = statOrNull(child);
       if (!cst) continue;
-      expand(child, cst, path.join(target, name), srcSpace, dstSpace, out);
+      expand(child, cst, path.join(target, name), srcSpace, dstSpace, out, excluded, `${rel}/${name}`);
     }
     return;
   }
@@ -80,8 +107,8 @@ function expand(srcAbs, st, target, srcSpace, dstSpace, out) {
 }
 
 // entries: [{ source, destination? }] as the manager gave them. Returns one result per entry:
-// { arg, error?, jobs: [{src,dst,size,mtimeMs,file} | {error,file}] }.
-export function planTransfer({ entries, destination, pairs, srcBase, sourcePrefix, createDir, srcSpace, dstSpace }) {
+// { arg, error?, jobs: [{src,dst,size,mtimeMs,file} | {error,file} | {excluded,file}] }.
+export function planTransfer({ entries, destination, pairs, srcBase, sourcePrefix, createDir, srcSpace, dstSpace, excluded = () => false }) {
   const destRaw = trimDest(destination);
   const destRoot = dstSpace.resolve(destRaw);
   const destStat = statOrNull(destRoot);
@@ -121,7 +148,7 @@ export function planTransfer({ entries, destination, pairs, srcBase, sourcePrefi
         }
         target = destRoot;
       }
-      expand(srcAbs, st, target, srcSpace, dstSpace, result.jobs);
+      expand(srcAbs, st, target, srcSpace, dstSpace, result.jobs, excluded, path.basename(srcAbs));
     } catch (e) {
       if (!(e instanceof ItemError)) throw e;
       result.error = e;

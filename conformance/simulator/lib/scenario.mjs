@@ -61,7 +61,10 @@ export function loadScenario(raw) {
   if (s === null || typeof s !== "object" || Array.isArray(s)) throw new ScenarioError("scenario must be a JSON object");
   const known = ["faults", "stats_interval_ms", "remote_password"];
   for (const k of Object.keys(s)) if (!known.includes(k)) throw new ScenarioError(`unknown scenario key '${k}' (known: ${known.join(", ")})`);
-  if (s.stats_interval_ms !== undefined && !num(10)(s.stats_interval_ms)) throw new ScenarioError("stats_interval_ms must be an integer >= 10");
+  // Capped at 1 s: a manager may rely on STATS at least every second while a file moves.
+  if (s.stats_interval_ms !== undefined && !(num(10)(s.stats_interval_ms) && s.stats_interval_ms <= 1000)) {
+    throw new ScenarioError("stats_interval_ms must be an integer from 10 to 1000");
+  }
   if (s.remote_password !== undefined && typeof s.remote_password !== "string") throw new ScenarioError("remote_password must be a string");
   const faults = s.faults ?? [];
   if (!Array.isArray(faults)) throw new ScenarioError("faults must be an array");

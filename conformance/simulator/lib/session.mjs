@@ -8,7 +8,7 @@ import { once } from "node:events";
 import { encodeFrame, FrameParser } from "./frames.mjs";
 import { parseRate } from "./args.mjs";
 import { findFault, findFaults } from "./scenario.mjs";
-import { LocalSpace, RemoteSpace, ItemError, planTransfer, trimDest } from "./plan.mjs";
+import { LocalSpace, RemoteSpace, ItemError, planTransfer, trimDest, makeFilter } from "./plan.mjs";
 import { Limiter, decide, copyRange, fileChecksum, removeSource } from "./transfer.mjs";
 import { malformedBytes, SKIP_KINDS } from "./inject.mjs";
 import { runBlast } from "./blast.mjs";
@@ -312,6 +312,12 @@ export class Session {
       return;
     }
 
+    // Content protection needs its pass phrase; ascp would otherwise prompt for it.
+    if (this.opts.fileCrypt && !this.env.ASPERA_SCP_FILEPASS) {
+      this.fail(48, `--file-crypt=${this.opts.fileCrypt} needs the pass phrase in ASPERA_SCP_FILEPASS`);
+      return;
+    }
+
     const remoteRoot = this.env.ASCP_SIM_REMOTE_ROOT || path.join(os.tmpdir(), "ascp-sim-remote");
     const remote = new RemoteSpace(path.join(remoteRoot, this.opts.host));
     const local = new LocalSpace();
@@ -398,6 +404,7 @@ export class Session {
       createDir: this.opts.createDir === true,
       srcSpace: this.srcSpace,
       dstSpace: this.dstSpace,
+      excluded: makeFilter(this.opts),
     });
     const jobs = [];
     let k = 0;
@@ -413,6 +420,10 @@ export class Session {
       this.counters.ArgScansCompleted++;
       for (const j of r.jobs) {
         this.counters.PathScansAttempted++;
+        if (j.excluded) {
+          this.counters.PathScansExcluded++;
+          continue;
+        }
         if (j.error) {
           this.counters.PathScansIrregular++;
           if (first) jobs.push(j);
@@ -498,6 +509,7 @@ export class Session {
       createDir: true,
       srcSpace: this.srcSpace,
       dstSpace: this.dstSpace,
+      excluded: makeFilter(this.opts),
     });
     if (result.error) {
       this.counters.PathScansAttempted++;
@@ -508,7 +520,8 @@ export class Session {
     this.counters.ArgScansCompleted++;
     for (const job of result.jobs) {
       this.counters.PathScansAttempted++;
-      await this.runJob(job, range);
+      if (job.excluded) this.counters.PathScansExcluded++;
+      else await this.runJob(job, range);
     }
   }
 

@@ -229,3 +229,35 @@ describe("paths in frames", () => {
     expect(only(run, "STOP")[0].File).toBe("/x/odd\nname");
   });
 });
+
+describe("filters and options that need the environment", () => {
+  test("-N/-E (first match wins) and PathScansExcluded", async () => {
+    mkdirSync(path.join(local, "t", "logs"), { recursive: true });
+    writeFileSync(path.join(local, "t", "a.txt"), "a");
+    writeFileSync(path.join(local, "t", "b.tmp"), "b");
+    writeFileSync(path.join(local, "t", "keep.tmp"), "k");
+    writeFileSync(path.join(local, "t", "logs", "x.log"), "x");
+    const run = await sim(send("-d", "-N", "keep.tmp", "-E", "*.tmp", "-E", "t/logs", path.join(local, "t"), "/f"));
+    expect(run.result.code).toBe(0);
+    expect(only(run, "STOP").map((s) => s.File).sort()).toEqual(["/f/t/a.txt", "/f/t/keep.tmp"]);
+    expect(only(run, "DONE")[0]).toMatchObject({ PathScansExcluded: "2", TransfersPassed: "2" });
+    expect(existsSync(hostDir("f", "t", "logs"))).toBe(false);
+  });
+
+  test("--exclude-newer-than skips files modified after the given time", async () => {
+    writeFileSync(path.join(local, "old"), "o");
+    writeFileSync(path.join(local, "new"), "n");
+    utimesSync(path.join(local, "old"), new Date(1_000_000_000_000), new Date(1_000_000_000_000));
+    const run = await sim(send("-d", "--exclude-newer-than=1500000000", path.join(local, "old"), path.join(local, "new"), "/x"));
+    expect(only(run, "STOP").map((s) => s.File)).toEqual(["/x/old"]);
+  });
+
+  test("--file-crypt without ASPERA_SCP_FILEPASS: ERROR 48", async () => {
+    writeFileSync(path.join(local, "s"), "s");
+    const run = await sim(send("-d", "--file-crypt=encrypt", path.join(local, "s"), "/x"));
+    expect(run.result.code).toBe(1);
+    expect(run.frames.at(-1)).toMatchObject({ Type: "ERROR", Code: "48" });
+    const ok = await sim(send("-d", "--file-crypt=encrypt", path.join(local, "s"), "/x"), { env: { ASPERA_SCP_FILEPASS: "pp" } });
+    expect(ok.result.code).toBe(0);
+  });
+});
