@@ -65,12 +65,12 @@ function formatError(error: ErrorObject, prefix: string): string | null {
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
-      return `${jsonPath(where, "/" + String(params.missingProperty))} is required`;
+      return `${jsonPath(prefix, `${error.instancePath}/${String(params.missingProperty)}`)} is required`;
     case "additionalProperties": {
       const key = String(params.additionalProperty);
       const known = Object.keys((error.parentSchema as { properties?: object } | undefined)?.properties ?? {});
       const hint = closest(key, known);
-      return `unknown key ${jsonPath(where, "/" + key)}${hint ? ` (did you mean ${hint}?)` : ""}${known.length ? `; known keys: ${known.join(", ")}` : ""}`;
+      return `unknown key ${jsonPath(prefix, `${error.instancePath}/${key}`)}${hint ? ` (did you mean ${hint}?)` : ""}${known.length ? `; known keys: ${known.join(", ")}` : ""}`;
     }
     case "enum":
       return `${where} must be one of: ${(params.allowedValues as unknown[]).map(String).join(", ")} (got ${describe(error.data)})`;
