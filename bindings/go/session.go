@@ -189,6 +189,8 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 	errR.Close()
 
 	switch {
+	case s.result == nil && waitErr == nil && readErr == nil:
+		// A spec with "events": "ascp" asks for no engine events, RESULT included: the exit status says success.
 	case s.result == nil:
 		cause := waitErr
 		if readErr != nil && !errors.Is(readErr, os.ErrClosed) {
@@ -255,7 +257,8 @@ func (s *Session) Events() <-chan Event {
 
 // Wait waits for the engine to exit and returns its RESULT. The error is a *TransferError when RESULT says
 // failed or cancelled (the result is returned too), and an *EngineError (with the stderr tail) when the engine
-// printed no RESULT. Wait does not need Events to be read.
+// printed no RESULT and did not exit with 0. A spec with "events": "ascp" makes the engine print no RESULT: Wait
+// then returns a nil result, and a nil error when the engine exited with 0. Wait does not need Events to be read.
 func (s *Session) Wait() (*ResultEvent, error) {
 	<-s.done
 	return s.result, s.err
