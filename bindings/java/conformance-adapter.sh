@@ -18,7 +18,7 @@ if stale; then
   (
     flock 9
     if stale; then
-      (cd "$here" && mvn -q -B -Dstyle.color=never compile dependency:build-classpath -Dmdep.includeScope=runtime -Dmdep.outputFile="$cp_file") >&2
+      (cd "$here" && mvn -q -B -Dstyle.color=never compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file") >&2
     fi
   ) 9>"$target/.adapter-build.lock"
 fi

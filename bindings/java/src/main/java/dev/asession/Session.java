@@ -1,6 +1,7 @@
 package dev.asession;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asession.generated.Event;
 import dev.asession.generated.ResultEvent;
@@ -46,6 +47,7 @@ public final class Session implements AutoCloseable {
 
   private final Process process;
   private final Options options;
+  private final boolean ascpEventsOnly;
   private final List<Consumer<? super Event>> listeners;
   private final Writer stdin;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
@@ -65,8 +67,9 @@ public final class Session implements AutoCloseable {
   private volatile AsessionException failure;
   private int stderrTailChars;
 
-  private Session(String specJson, Options options, List<Consumer<? super Event>> listeners) {
+  private Session(String specJson, boolean ascpEventsOnly, Options options, List<Consumer<? super Event>> listeners) {
     this.options = options;
+    this.ascpEventsOnly = ascpEventsOnly;
     this.listeners = List.copyOf(listeners);
     List<String> command = options.resolveEngine();
     ProcessBuilder pb = new ProcessBuilder(command);
@@ -308,11 +311,13 @@ public final class Session implements AutoCloseable {
    * exit 130. Returns at once; {@link #waitFor()} then throws a {@link TransferException}.
    */
   public void cancel() {
-    process.destroy();
+    // Not Process.destroy(): it also closes our end of stdout, losing the RESULT the engine prints next.
+    process.toHandle().destroy();
   }
 
   /**
-   * Waits for the engine to end and returns its RESULT.
+   * Waits for the engine to end and returns its RESULT; null when the spec asked for ascp's events only
+   * ({@code "events": "ascp"}, no RESULT) and the engine exited 0.
    *
    * @throws TransferException when RESULT's status is failed or cancelled
    * @throws EngineException when the engine ended without RESULT or printed a line that is not an event
@@ -350,10 +355,11 @@ public final class Session implements AutoCloseable {
     stderrReader.join(1000);
     ResultEvent r = result;
     if (r == null) {
+      if (ascpEventsOnly && exitCode == 0 && failure == null) return null;
       String tail = stderrTail();
+      String why = ascpEventsOnly ? " (events: ascp, so no RESULT line)" : " without a RESULT line";
       throw new EngineException(
-          "asession exited with status " + exitCode + " without a RESULT line" + (tail.isEmpty() ? "" : "; stderr:\n" + tail),
-          exitCode, tail, failure);
+          "asession exited with status " + exitCode + why + (tail.isEmpty() ? "" : "; stderr:\n" + tail), exitCode, tail, failure);
     }
     if (failure != null) throw failure;
     if (!"success".equals(r.status())) throw new TransferException(r, stderrTail());
@@ -371,7 +377,7 @@ public final class Session implements AutoCloseable {
     boolean interrupted = false;
     try {
       if (process.isAlive()) {
-        process.destroy();
+        cancel();
         if (!process.waitFor(options.closeGrace().toMillis(), TimeUnit.MILLISECONDS)) kill();
       }
     } catch (InterruptedException e) {
@@ -404,6 +410,7 @@ public final class Session implements AutoCloseable {
   /** Builds and starts a {@link Session}. */
   public static final class Builder {
     private String specJson;
+    private boolean ascpEventsOnly;
     private Options options = Options.defaults();
     private final List<Consumer<? super Event>> listeners = new ArrayList<>();
 
@@ -412,12 +419,14 @@ public final class Session implements AutoCloseable {
     /** The session spec as a map ({@code spec}, {@code agent}, ...), serialised to JSON. */
     public Builder spec(Map<String, ?> spec) {
       this.specJson = toJson(Objects.requireNonNull(spec, "spec"));
+      this.ascpEventsOnly = "ascp".equals(spec.get("events"));
       return this;
     }
 
     /** The session spec as JSON text (may span several lines). */
     public Builder spec(String json) {
       this.specJson = Objects.requireNonNull(json, "json");
+      this.ascpEventsOnly = asksAscpEventsOnly(json);
       return this;
     }
 
@@ -439,7 +448,17 @@ public final class Session implements AutoCloseable {
      */
     public Session start() {
       if (specJson == null) throw new IllegalStateException("no session spec given");
-      return new Session(specJson, options, listeners);
+      return new Session(specJson, ascpEventsOnly, options, listeners);
+    }
+
+    // Only to know whether a RESULT line is due; the engine itself judges the spec.
+    private static boolean asksAscpEventsOnly(String json) {
+      try {
+        JsonNode events = JSON.readTree(json).get("events");
+        return events != null && "ascp".equals(events.asText());
+      } catch (JsonProcessingException | RuntimeException e) {
+        return false;
+      }
     }
   }
 }
