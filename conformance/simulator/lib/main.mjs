@@ -1,7 +1,7 @@
 // Entry logic: record the invocation, parse argv like ascp, load the scenario, run the session.
 import { parseArgs, salvageMgmt, UsageError } from "./args.mjs";
 import { loadScenario, ScenarioError } from "./scenario.mjs";
-import { Recorder } from "./record.mjs";
+import { Recorder, sha256 } from "./record.mjs";
 import { Session, connectMgmt } from "./session.mjs";
 import { encodeFrame } from "./frames.mjs";
 import { randomUUID } from "node:crypto";
@@ -101,7 +101,9 @@ export async function main(argv, env) {
     return earlyError(argv, recorder, 8, e.message);
   }
   opts.user ??= env.USER || "root";
-  recorder.write({ kind: "parsed", options: opts, sources: plan.sources, destination: plan.destination, scenario: scenario.text ? JSON.parse(scenario.text) : null });
+  // -W puts a token on argv; the record keeps only its hash, like the secrets from the environment.
+  const shown = opts.token === undefined ? opts : { ...opts, token: sha256(opts.token) };
+  recorder.write({ kind: "parsed", options: shown, sources: plan.sources, destination: plan.destination, scenario: scenario.text ? JSON.parse(scenario.text) : null });
   const session = new Session({ opts, sources: plan.sources, destination: plan.destination, scenario, recorder, env });
   await session.run(opts.mgmt);
 }

@@ -14,11 +14,13 @@ export class Limiter {
     this.next = 0;
     this.waiters = [];
     this.pausedUntil = 0;
+    this.epoch = 0;
   }
 
   set(kbps) {
     this.kbps = kbps;
     this.next = Date.now();
+    this.epoch++;
     for (const w of this.waiters.splice(0)) w();
   }
 
@@ -46,9 +48,10 @@ export class Limiter {
       break;
     }
     if (this.kbps === null) return;
-    const now = Date.now();
-    this.next = Math.max(this.next, now) + n / (this.kbps / 8);
-    if (this.next > now) await sleep(this.next - now);
+    this.next = Math.max(this.next, Date.now()) + n / (this.kbps / 8);
+    // Sleep in short slices so a RATE change applies even in the middle of a slow chunk.
+    const epoch = this.epoch;
+    while (this.epoch === epoch && this.next > Date.now()) await sleep(Math.min(100, this.next - Date.now()));
   }
 }
 
