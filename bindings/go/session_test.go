@@ -1,3 +1,5 @@
+//go:build unix
+
 package asession
 
 import (
@@ -328,5 +330,34 @@ func TestStartWithCancelledContext(t *testing.T) {
 	cancel()
 	if _, err := Start(ctx, map[string]any{}, &Options{Engine: "/bin/true"}); !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v", err)
+	}
+}
+
+func TestContextCancelKillsEngineThatIgnoresSIGTERM(t *testing.T) {
+	t.Parallel()
+	engine := fakeEngine(t, `
+process.on("SIGTERM", () => process.stderr.write("fake engine: ignoring SIGTERM\n"));
+process.stdout.write(JSON.stringify({ type: "INIT" }) + "\n");
+setInterval(() => {}, 1000);
+`)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	s, err := Start(ctx, map[string]any{}, &Options{Engine: engine, Grace: 300 * time.Millisecond})
+	if err != nil {
+		t.Fatal(err)
+	}
+	until(t, s.Events(), "INIT")
+	start := time.Now()
+	cancel()
+	_, err = s.Wait()
+	var ee *EngineError
+	if !errors.As(err, &ee) || ee.ExitCode != -1 || !strings.Contains(ee.Stderr, "ignoring SIGTERM") {
+		t.Fatalf("Wait: %v, want an EngineError for a killed engine that saw SIGTERM first", err)
+	}
+	if d := time.Since(start); d < 300*time.Millisecond || d > 10*time.Second {
+		t.Fatalf("killed after %v, want the 300 ms grace period", d)
+	}
+	if alive(s.Pid()) {
+		t.Fatalf("engine pid %d still running", s.Pid())
 	}
 }
