@@ -1,0 +1,482 @@
+#!/usr/bin/env node
+// asession benchmarks against the ascp simulator (Node built-ins only; build first: npm run build).
+//   node conformance/bench/run.mjs [--quick] [--only startup,throughput,latency,slow,paths,starts]
+//                                  [--runs N] [--out FILE] [--cpu-prof DIR]
+// Prints a markdown table and writes JSON (default bench-results/latest.json). Each figure is the median of
+// repeated runs; throughput figures are also given as a ratio to a minimal pass-through (passthrough.mjs) run
+// in the same invocation, interleaved with the engine's runs so that load changes hit both alike.
+import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
+import { tmpdir, cpus, loadavg, totalmem } from "node:os";
+import { join, dirname } from "node:path";
+import { execFileSync } from "node:child_process";
+import { start, readUsage, readRecord, EventReader, FrameReader, ROOT, CLI, SIM, PASSTHROUGH } from "./lib/procs.mjs";
+import { median, percentile, medianOf } from "./lib/stats.mjs";
+
+const STEP = 1024; // the simulator's blast: FileBytes of frame i is i * 1024
+
+function parseArgs(argv) {
+  const o = { quick: false, only: null, runs: null, out: join(ROOT, "bench-results", "latest.json"), cpuProf: null };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => argv[++i] ?? usage(`${a} needs a value`);
+    if (a === "--quick") o.quick = true;
+    else if (a === "--only") o.only = val().split(",");
+    else if (a === "--runs") o.runs = Number(val());
+    else if (a === "--out") o.out = val();
+    else if (a === "--cpu-prof") o.cpuProf = val();
+    else usage(`unknown argument ${a}`);
+  }
+  return o;
+}
+
+function usage(msg) {
+  process.stderr.write(`${msg}\nusage: node conformance/bench/run.mjs [--quick] [--only startup,throughput,latency,slow,paths,starts] [--runs N] [--out FILE] [--cpu-prof DIR]\n`);
+  process.exit(2);
+}
+
+const opts = parseArgs(process.argv.slice(2));
+const Q = opts.quick;
+const heavyRuns = opts.runs ?? (Q ? 1 : 3);
+const sizes = {
+  startupRuns: opts.runs ?? (Q ? 5 : 20),
+  blast: Q ? 200_000 : 1_000_000,
+  commands: Q ? 2_000 : 10_000,
+  warmup: Q ? 100 : 500,
+  slowBlast: Q ? 200_000 : 1_000_000,
+  paths: Q ? 200_000 : 1_000_000,
+  starts: Q ? 20_000 : 100_000,
+};
+
+const scratch = mkdtempSync(join(tmpdir(), "asession-bench-"));
+let runNo = 0;
+function runDir() {
+  const d = join(scratch, `run-${++runNo}`);
+  mkdirSync(d);
+  return d;
+}
+const log = (msg) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${msg}\n`);
+const load = () => loadavg().map((x) => Math.round(x * 100) / 100);
+
+function session(spec) {
+  return JSON.stringify({ spec: { direction: "send", remote_host: "demo", create_dir: true, destination_root: "/up", ...spec }, agent: { ascp_path: SIM } });
+}
+
+const blastEnv = (dir, count) => ({
+  ASCP_SIM_REMOTE_ROOT: join(dir, "remote"),
+  ASCP_SIM_SCENARIO: JSON.stringify({ faults: [{ type: "blast", count }] }),
+  ASCP_SIM_RECORD: join(dir, "sim.jsonl"),
+});
+
+function failIf(cond, what, p) {
+  if (!cond) return;
+  const err = p?.stderr?.() ?? "";
+  throw new Error(`${what}${err ? `\n--- stderr ---\n${err.slice(-4000)}` : ""}`);
+}
+
+// ---- 1. startup --------------------------------------------------------------------------------------------
+
+async function startupRun() {
+  const dir = runDir();
+  const file = join(dir, "a.bin");
+  writeFileSync(file, Buffer.alloc(1000, 7));
+  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") } });
+  const reader = new EventReader(p.child.stdout, p.t0);
+  p.child.stdin.end(`${session({ paths: [{ source: file }] })}\n`);
+  const exit = await p.exited;
+  const result = reader.last("RESULT");
+  failIf(exit.code !== 0 || result?.status !== "success" || !reader.firstT.SPAWN || !reader.firstT.INIT, `startup run failed (exit ${exit.code})`, p);
+  return { spawn_ms: reader.firstT.SPAWN, init_ms: reader.firstT.INIT, exit_ms: exit.t };
+}
+
+async function nodeFloorRun() {
+  const p = start({ script: null, nodeArgs: ["-e", "0"], stdin: "ignore" });
+  p.child.stdout.resume();
+  return { exit_ms: (await p.exited).t };
+}
+
+async function startup() {
+  const runs = [];
+  const floor = [];
+  for (let i = 0; i < sizes.startupRuns; i++) {
+    runs.push(await startupRun());
+    floor.push(await nodeFloorRun());
+  }
+  return {
+    runs,
+    node_floor_runs: floor,
+    spawn_ms: medianOf(runs, (r) => r.spawn_ms),
+    init_ms: medianOf(runs, (r) => r.init_ms),
+    exit_ms: medianOf(runs, (r) => r.exit_ms),
+    node_floor_ms: medianOf(floor, (r) => r.exit_ms),
+  };
+}
+
+// ---- 2./4. blast: engine, pass-through, slow reader ---------------------------------------------------------
+
+async function blastEngine(count, { linesPerSec = null, cpuProf = null } = {}) {
+  const dir = runDir();
+  const usageFile = join(dir, "usage.jsonl");
+  const nodeArgs = cpuProf ? ["--cpu-prof", "--cpu-prof-dir", cpuProf] : [];
+  const p = start({ script: CLI, env: blastEnv(dir, count), usageFile, nodeArgs });
+  const reader = new EventReader(p.child.stdout, p.t0, { linesPerSec });
+  p.child.stdin.end(`${session({ paths: [{ source: "blast.bin" }] })}\n`);
+  const exit = await p.exited;
+  const usage = readUsage(usageFile);
+  const blocked = readRecord(join(dir, "sim.jsonl")).find((r) => r.kind === "blocked") ?? null;
+  const size = count * STEP;
+  const st = reader.lastStats();
+  const stop = reader.last("STOP");
+  const done = reader.last("DONE");
+  const result = reader.last("RESULT");
+  const others = ["SPAWN", "INIT", "NOTIFICATION", "SESSION", "STOP", "DONE", "RESULT"].every((t) => reader.byType[t] === 1);
+  const exact =
+    st?.file_bytes === size && st.transfer_bytes === size && st.written === size &&
+    stop?.file_bytes === size && stop.written === size && stop.size === size &&
+    done?.file_bytes === size && done.transfer_bytes === size && done.transfers_passed === 1 &&
+    result?.status === "success" && result.totals.bytes_transferred === size;
+  failIf(exit.code !== 0 || !blocked, `blast run failed (exit ${exit.code}, blocked record ${blocked ? "present" : "missing"})`, p);
+  const windowMs = reader.lastT.DONE - reader.firstStatsT;
+  const engine = usage.engine ?? {};
+  return {
+    count,
+    stats_delivered: reader.stats,
+    stats_out_of_order: reader.outOfOrder,
+    other_events_once_each: others,
+    final_values_exact: exact,
+    window_ms: windowMs,
+    events_per_s: reader.stats / (windowMs / 1000),
+    frames_per_s: count / (windowMs / 1000),
+    exit_ms: exit.t,
+    stdout_mb: reader.bytes / 1048576,
+    engine_cpu_ms: engine.cpu_ms,
+    engine_cpu_us_per_frame: (engine.cpu_ms * 1000) / count,
+    engine_peak_rss_mb: engine.peak_rss_mb,
+    ascp_cpu_ms: usage.ascp?.cpu_ms,
+    sim_blocked_total_ms: blocked.total_ms,
+    sim_blocked_max_ms: blocked.max_ms,
+    sim_blast_ms: blocked.elapsed_ms,
+    load: load(),
+  };
+}
+
+async function blastPassthrough(count) {
+  const dir = runDir();
+  const usageFile = join(dir, "usage.jsonl");
+  const args = [SIM, "--mode", "send", "--host", "demo", "-d", "blast.bin", "/up"];
+  const p = start({ script: PASSTHROUGH, args, env: blastEnv(dir, count), usageFile, stdin: "ignore" });
+  const reader = new FrameReader(p.child.stdout, p.t0);
+  const exit = await p.exited;
+  const usage = readUsage(usageFile);
+  const blocked = readRecord(join(dir, "sim.jsonl")).find((r) => r.kind === "blocked") ?? null;
+  const size = count * STEP;
+  const exact = reader.lastFileBytes === size && reader.lastFileBytesOf.STOP === size && reader.lastFileBytesOf.DONE === size;
+  failIf(exit.code !== 0 || !blocked, `pass-through run failed (exit ${exit.code})`, p);
+  const windowMs = reader.lastT.DONE - reader.firstStatsT;
+  const pt = usage.passthrough ?? {};
+  return {
+    count,
+    stats_delivered: reader.stats,
+    stats_out_of_order: reader.outOfOrder,
+    final_values_exact: exact,
+    window_ms: windowMs,
+    events_per_s: reader.stats / (windowMs / 1000),
+    exit_ms: exit.t,
+    cpu_ms: pt.cpu_ms,
+    cpu_us_per_frame: (pt.cpu_ms * 1000) / count,
+    peak_rss_mb: pt.peak_rss_mb,
+    ascp_cpu_ms: usage.ascp?.cpu_ms,
+    sim_blocked_total_ms: blocked.total_ms,
+    sim_blocked_max_ms: blocked.max_ms,
+    sim_blast_ms: blocked.elapsed_ms,
+    load: load(),
+  };
+}
+
+async function throughput() {
+  const engine = [];
+  const ceiling = [];
+  for (let i = 0; i < heavyRuns; i++) {
+    log(`throughput run ${i + 1}/${heavyRuns}: engine, ${sizes.blast} frames`);
+    engine.push(await blastEngine(sizes.blast, { cpuProf: i === 0 ? opts.cpuProf : null }));
+    log(`throughput run ${i + 1}/${heavyRuns}: pass-through`);
+    ceiling.push(await blastPassthrough(sizes.blast));
+  }
+  const m = (runs, k) => medianOf(runs, (r) => r[k]);
+  return {
+    engine_runs: engine,
+    ceiling_runs: ceiling,
+    events_per_s: m(engine, "events_per_s"),
+    ceiling_events_per_s: m(ceiling, "events_per_s"),
+    cpu_us_per_event: m(engine, "engine_cpu_us_per_frame"),
+    ceiling_cpu_us_per_event: m(ceiling, "cpu_us_per_frame"),
+    peak_rss_mb: m(engine, "engine_peak_rss_mb"),
+    ceiling_peak_rss_mb: m(ceiling, "peak_rss_mb"),
+    sim_blocked_total_ms: m(engine, "sim_blocked_total_ms"),
+    ceiling_sim_blocked_total_ms: m(ceiling, "sim_blocked_total_ms"),
+    zero_loss: engine.every((r) => r.stats_delivered === r.count && r.stats_out_of_order === 0 && r.other_events_once_each),
+    exact: engine.every((r) => r.final_values_exact) && ceiling.every((r) => r.final_values_exact && r.stats_delivered === r.count),
+  };
+}
+
+async function slowReader() {
+  const runs = [];
+  for (let i = 0; i < heavyRuns; i++) {
+    log(`slow reader run ${i + 1}/${heavyRuns}: ${sizes.slowBlast} frames, reader at 100 lines/s`);
+    runs.push(await blastEngine(sizes.slowBlast, { linesPerSec: 100 }));
+  }
+  const m = (k) => medianOf(runs, (r) => r[k]);
+  return {
+    runs,
+    sim_blocked_total_ms: m("sim_blocked_total_ms"),
+    sim_blocked_max_ms: m("sim_blocked_max_ms"),
+    sim_blast_ms: m("sim_blast_ms"),
+    peak_rss_mb: m("engine_peak_rss_mb"),
+    stats_delivered: m("stats_delivered"),
+    exit_ms: m("exit_ms"),
+    // Merging may drop STATS; nothing else may go, order must hold, and the last values must be exact.
+    exact: runs.every((r) => r.final_values_exact && r.other_events_once_each && r.stats_out_of_order === 0),
+  };
+}
+
+// ---- 3. command latency ------------------------------------------------------------------------------------
+
+async function latencyRun() {
+  const dir = runDir();
+  const usageFile = join(dir, "usage.jsonl");
+  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
+  let waiting = null;
+  let sessionUp;
+  const up = new Promise((r) => (sessionUp = r));
+  const reader = new EventReader(p.child.stdout, p.t0, {
+    keep: (ev) => ev.type !== "NOTIFICATION",
+    onEvent: (ev, t) => {
+      if (ev.type === "SESSION") sessionUp();
+      if (ev.type === "NOTIFICATION" && waiting && ev.rate === waiting.rate) waiting.resolve(t);
+    },
+  });
+  p.child.stdin.write(`${session({ keepalive: true })}\n`);
+  await up;
+  const lat = [];
+  const total = sizes.warmup + sizes.commands;
+  for (let i = 0; i < total; i++) {
+    const rate = 20_000 + i; // unique, so each NOTIFICATION answers exactly one RATE
+    const arrived = new Promise((resolve) => (waiting = { rate, resolve }));
+    const sent = performance.now() - p.t0;
+    p.child.stdin.write(`{"type":"RATE","rate":${rate}}\n`);
+    const t = await arrived;
+    if (i >= sizes.warmup) lat.push((t - sent) * 1000);
+  }
+  waiting = null;
+  p.child.stdin.end();
+  const exit = await p.exited;
+  failIf(exit.code !== 0 || reader.last("RESULT")?.status !== "success", `latency run failed (exit ${exit.code})`, p);
+  const usage = readUsage(usageFile);
+  return {
+    commands: lat.length,
+    median_us: median(lat),
+    p99_us: percentile(lat, 99),
+    max_us: Math.max(...lat),
+    engine_peak_rss_mb: usage.engine?.peak_rss_mb,
+    load: load(),
+  };
+}
+
+async function latency() {
+  const runs = [];
+  for (let i = 0; i < heavyRuns; i++) {
+    log(`latency run ${i + 1}/${heavyRuns}: ${sizes.commands} RATE commands (+${sizes.warmup} warm-up)`);
+    runs.push(await latencyRun());
+  }
+  return { runs, median_us: medianOf(runs, (r) => r.median_us), p99_us: medianOf(runs, (r) => r.p99_us) };
+}
+
+// ---- 5. large jobs -----------------------------------------------------------------------------------------
+
+async function pathsRun(n) {
+  const dir = runDir();
+  const usageFile = join(dir, "usage.jsonl");
+  const paths = new Array(n);
+  for (let i = 0; i < n; i++) paths[i] = { source: `src/d${i % 1000}/f${i}.bin` };
+  const text = `${session({ paths })}\n`;
+  // A one-frame blast: the simulator reads the whole file list, then skips the transfer and exits.
+  const p = start({ script: CLI, env: blastEnv(dir, 1), usageFile });
+  const reader = new EventReader(p.child.stdout, p.t0);
+  p.child.stdin.end(text);
+  const exit = await p.exited;
+  const spawn = reader.last("SPAWN");
+  failIf(exit.code !== 0 || !spawn?.argv.includes("--file-list"), `paths run failed (exit ${exit.code})`, p);
+  const listed = readRecord(join(dir, "sim.jsonl")).find((r) => r.kind === "file_list");
+  const usage = readUsage(usageFile);
+  return {
+    paths: n,
+    spec_mb: Buffer.byteLength(text) / 1048576,
+    spawn_ms: reader.firstT.SPAWN,
+    exit_ms: exit.t,
+    file_list_lines: listed?.lines.length ?? null,
+    engine_cpu_ms: usage.engine?.cpu_ms,
+    engine_peak_rss_mb: usage.engine?.peak_rss_mb,
+    load: load(),
+  };
+}
+
+async function startsRun(n) {
+  const dir = runDir();
+  const usageFile = join(dir, "usage.jsonl");
+  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
+  let sessionUp;
+  const up = new Promise((r) => (sessionUp = r));
+  const reader = new EventReader(p.child.stdout, p.t0, {
+    keep: (ev) => ev.type !== "FILEERROR",
+    onEvent: (ev) => ev.type === "SESSION" && sessionUp(),
+  });
+  p.child.stdin.write(`${session({ keepalive: true })}\n`);
+  await up;
+  let lines = "";
+  // Sources that do not exist: the simulator answers each START with a FILEERROR at once, so the figure is the
+  // command path's, not file copying's.
+  for (let i = 0; i < n; i++) lines += `{"type":"START","source":"missing/f${i}.bin","destination":"f${i}.bin"}\n`;
+  const sent = performance.now() - p.t0;
+  p.child.stdin.end(lines);
+  const exit = await p.exited;
+  const done = reader.last("DONE");
+  failIf(exit.code === null, `starts run failed (exit ${exit.code})`, p);
+  const usage = readUsage(usageFile);
+  return {
+    commands: n,
+    answered: reader.byType.FILEERROR ?? 0,
+    done_transfers_failed: done?.transfers_failed ?? null,
+    last_answer_ms: reader.lastT.FILEERROR - sent,
+    commands_per_s: (reader.byType.FILEERROR ?? 0) / ((reader.lastT.FILEERROR - sent) / 1000),
+    exit_ms: exit.t - sent,
+    rejected: reader.byType.COMMAND_REJECTED ?? 0,
+    engine_cpu_ms: usage.engine?.cpu_ms,
+    engine_peak_rss_mb: usage.engine?.peak_rss_mb,
+    ascp_cpu_ms: usage.ascp?.cpu_ms,
+    load: load(),
+  };
+}
+
+async function largeJobs(kind) {
+  const runs = [];
+  for (let i = 0; i < heavyRuns; i++) {
+    if (kind === "paths") {
+      log(`large job run ${i + 1}/${heavyRuns}: ${sizes.paths} paths`);
+      runs.push(await pathsRun(sizes.paths));
+    } else {
+      log(`persistent session run ${i + 1}/${heavyRuns}: ${sizes.starts} START commands`);
+      runs.push(await startsRun(sizes.starts));
+    }
+  }
+  const m = (k) => medianOf(runs, (r) => r[k]);
+  if (kind === "paths") {
+    return { runs, spawn_ms: m("spawn_ms"), exit_ms: m("exit_ms"), peak_rss_mb: m("engine_peak_rss_mb"), complete: runs.every((r) => r.file_list_lines === null || r.file_list_lines === r.paths) };
+  }
+  return {
+    runs,
+    last_answer_ms: m("last_answer_ms"),
+    commands_per_s: m("commands_per_s"),
+    peak_rss_mb: m("engine_peak_rss_mb"),
+    complete: runs.every((r) => r.answered === r.commands && r.done_transfers_failed === r.commands && r.rejected === 0),
+  };
+}
+
+// ---- report ------------------------------------------------------------------------------------------------
+
+const f0 = (x) => (x === null || x === undefined ? "n/a" : Math.round(x).toLocaleString("en-US"));
+const f1 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(1));
+const f2 = (x) => (x === null || x === undefined ? "n/a" : x.toFixed(2));
+const ratio = (a, b) => (a && b ? `${(a / b).toFixed(2)}×` : "");
+const met = (ok) => (ok === null || ok === undefined ? "" : ok ? "yes" : "**no**");
+
+function table(r) {
+  const rows = [["Figure", "asession", "Pass-through", "Ratio", "Target", "Met"]];
+  if (r.startup) {
+    const s = r.startup;
+    rows.push([`Start → SPAWN event (ms, ${s.runs.length} runs)`, f1(s.spawn_ms), "", "", "", ""]);
+    rows.push(["Start → INIT event (ms)", f1(s.init_ms), "", "", "", ""]);
+    rows.push(["Start → exit, one-file session (ms)", f1(s.exit_ms), "", "", "", ""]);
+    rows.push(["`node -e 0` start → exit (ms, floor)", f1(s.node_floor_ms), "", "", "", ""]);
+  }
+  if (r.throughput) {
+    const t = r.throughput;
+    rows.push([`STATS events/s, reader keeps up (${f0(sizes.blast)} frames)`, f0(t.events_per_s), f0(t.ceiling_events_per_s), ratio(t.events_per_s, t.ceiling_events_per_s), "≥ 150,000", met(t.events_per_s >= 150_000)]);
+    rows.push(["CPU per event (µs, user+sys)", f2(t.cpu_us_per_event), f2(t.ceiling_cpu_us_per_event), ratio(t.cpu_us_per_event, t.ceiling_cpu_us_per_event), "", ""]);
+    rows.push(["Peak RSS during the blast (MB)", f1(t.peak_rss_mb), f1(t.ceiling_peak_rss_mb), ratio(t.peak_rss_mb, t.ceiling_peak_rss_mb), "≤ 120", met(t.peak_rss_mb <= 120)]);
+    rows.push(["No STATS lost, last STATS/STOP/DONE exact", t.zero_loss && t.exact ? "yes" : "no", t.exact ? "yes" : "no", "", "yes", met(t.zero_loss && t.exact)]);
+    rows.push(["Simulator blocked on the socket (ms, total)", f0(t.sim_blocked_total_ms), f0(t.ceiling_sim_blocked_total_ms), ratio(t.sim_blocked_total_ms, t.ceiling_sim_blocked_total_ms), "", ""]);
+  }
+  if (r.latency) {
+    const l = r.latency;
+    rows.push([`RATE → NOTIFICATION round trip, median (µs, ${f0(sizes.commands)} commands)`, f0(l.median_us), "", "", "", ""]);
+    rows.push(["RATE → NOTIFICATION round trip, p99 (ms)", f2(l.p99_us / 1000), "", "", "≤ 1", met(l.p99_us <= 1000)]);
+  }
+  if (r.slow) {
+    const s = r.slow;
+    const fast = r.throughput;
+    rows.push([`Slow reader (100 lines/s), ${f0(sizes.slowBlast)} frames: simulator blocked, total / longest (ms)`, `${f0(s.sim_blocked_total_ms)} / ${f0(s.sim_blocked_max_ms)}`, fast ? `${f0(fast.ceiling_sim_blocked_total_ms)} (fast reader)` : "", "", "never stalled", ""]);
+    rows.push(["Slow reader: simulator's blast duration (ms)", f0(s.sim_blast_ms), fast ? f0(medianOf(fast.ceiling_runs, (x) => x.sim_blast_ms)) : "", fast ? ratio(s.sim_blast_ms, medianOf(fast.ceiling_runs, (x) => x.sim_blast_ms)) : "", "", ""]);
+    rows.push(["Slow reader: engine peak RSS (MB)", f1(s.peak_rss_mb), "", "", "≤ 150", met(s.peak_rss_mb <= 150)]);
+    rows.push(["Slow reader: STATS delivered (merged, rest)", f0(s.stats_delivered), "", "", "", ""]);
+    rows.push(["Slow reader: only STATS merged, last values exact", s.exact ? "yes" : "no", "", "", "yes", met(s.exact)]);
+  }
+  if (r.paths) {
+    const p = r.paths;
+    rows.push([`${f0(sizes.paths)} paths: start → SPAWN (s; intake, validation, plan, file list)`, f2(p.spawn_ms / 1000), "", "", "≤ 5", met(p.spawn_ms <= 5000)]);
+    rows.push([`${f0(sizes.paths)} paths: engine peak RSS (MB)`, f1(p.peak_rss_mb), "", "", "", ""]);
+  }
+  if (r.starts) {
+    const s = r.starts;
+    rows.push([`${f0(sizes.starts)} START commands: last answer (s)`, f2(s.last_answer_ms / 1000), "", "", "", ""]);
+    rows.push([`${f0(sizes.starts)} START commands: engine peak RSS (MB)`, f1(s.peak_rss_mb), "", "", "", ""]);
+  }
+  const width = rows[0].map((_, c) => Math.max(...rows.map((row) => row[c].length)));
+  const fmt = (row) => `| ${row.map((cell, c) => cell.padEnd(width[c])).join(" | ")} |`;
+  return [fmt(rows[0]), `|${width.map((w) => "-".repeat(w + 2)).join("|")}|`, ...rows.slice(1).map(fmt)].join("\n");
+}
+
+function gitRevision() {
+  try {
+    const rev = execFileSync("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
+    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", "src"], { encoding: "utf8" }).trim() !== "";
+    return dirty ? `${rev}+dirty-src` : rev;
+  } catch {
+    return null;
+  }
+}
+
+async function main() {
+  if (!existsSync(CLI)) usage(`${CLI} is missing: run npm run build first`);
+  const want = (k) => !opts.only || opts.only.includes(k);
+  const results = {
+    when: new Date().toISOString(),
+    mode: Q ? "quick" : "full",
+    machine: { cpu: cpus()[0]?.model, cores: cpus().length, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
+    revision: gitRevision(),
+    load_start: load(),
+    sizes,
+  };
+  try {
+    if (want("startup")) {
+      log(`startup: ${sizes.startupRuns} one-file sessions`);
+      results.startup = await startup();
+    }
+    if (want("throughput")) results.throughput = await throughput();
+    if (want("latency")) results.latency = await latency();
+    if (want("slow")) results.slow = await slowReader();
+    if (want("paths")) results.paths = await largeJobs("paths");
+    if (want("starts")) results.starts = await largeJobs("starts");
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  results.load_end = load();
+  const text = table(results);
+  results.table = text;
+  mkdirSync(dirname(opts.out), { recursive: true });
+  writeFileSync(opts.out, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`${text}\n\n${results.machine.cpu}, ${results.machine.cores} cores, Node ${results.machine.node}, revision ${results.revision}; load average ${results.load_start.join(" ")} → ${results.load_end.join(" ")}\nJSON: ${opts.out}\n`);
+}
+
+main().catch((e) => {
+  process.stderr.write(`bench: ${e.stack ?? e}\n`);
+  process.exit(1);
+});
