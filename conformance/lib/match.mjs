@@ -3,6 +3,11 @@
 
 const OPS = new Set(["$type", "$re", "$gte", "$lte", "$gt", "$lt", "$absent", "$contains", "$any", "$not", "$len", "$oneOf", "$b64", "$json"]);
 
+// JS regexes have no inline flags; case files may start a pattern with (?i) for case-insensitive.
+export function regex(text) {
+  return text.startsWith("(?i)") ? new RegExp(text.slice(4), "iu") : new RegExp(text, "u");
+}
+
 export function isOperator(m) {
   if (m === null || typeof m !== "object" || Array.isArray(m)) return false;
   const keys = Object.keys(m);
@@ -64,7 +69,7 @@ function operator(op, arg, actual, at) {
     }
     case "$re":
       if (typeof actual !== "string") return `${at}: expected a string matching /${arg}/, got ${got}`;
-      return new RegExp(arg, "u").test(actual) ? null : `${at}: ${got} does not match /${arg}/`;
+      return regex(arg).test(actual) ? null : `${at}: ${got} does not match /${arg}/`;
     case "$gte":
       return typeof actual === "number" && actual >= arg ? null : `${at}: expected a number >= ${arg}, got ${got}`;
     case "$lte":
