@@ -4,7 +4,6 @@ import os from "node:os";
 import path from "node:path";
 import { randomUUID, createHash } from "node:crypto";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
-import { once } from "node:events";
 import { encodeFrame, FrameParser } from "./frames.mjs";
 import { parseRate } from "./args.mjs";
 import { findFault, findFaults } from "./scenario.mjs";
@@ -168,8 +167,8 @@ export class Session {
     const stderr = findFault(this.scenario, "stderr");
     if (stderr) process.stderr.write(stderr.text);
     if (this.socket && !this.socket.destroyed) {
-      this.socket.end();
-      await Promise.race([once(this.socket, "close").catch(() => {}), sleep(2000)]);
+      // Wait until our last bytes are handed to the kernel, not for the manager to close.
+      await Promise.race([new Promise((r) => this.socket.end(r)), sleep(2000)]);
     }
     this.recorder.write({ kind: "exit", code: exitCode });
     this.recorder.close();
@@ -303,6 +302,15 @@ export class Session {
       }
     }
     this.t0 = process.hrtime.bigint();
+    try {
+      await this.transfer();
+    } catch (e) {
+      // A file system problem outside one file (e.g. cannot create the destination) ends the session.
+      this.fail(ERRNO_CODES[e.code] ?? 11, e.message);
+    }
+  }
+
+  async transfer() {
     const cookie = this.env.ASPERA_SCP_COOKIE;
     this.send("INIT", { Direction: this.direction, Operation: "Transfer", Cookie: cookie });
 
@@ -324,7 +332,7 @@ export class Session {
     this.srcSpace = this.opts.mode === "recv" ? remote : local;
     this.dstSpace = this.opts.mode === "recv" ? local : remote;
     try {
-      this.destRoot = this.dstSpace.resolve(trimDest(this.destination));
+      this.dstSpace.resolve(trimDest(this.destination));
     } catch (e) {
       if (!(e instanceof ItemError)) throw e;
       this.fail(e.code, e.message);

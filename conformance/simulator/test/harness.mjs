@@ -84,15 +84,15 @@ export async function runSim({ args, env = {}, onFrame, mgmt = true, keepRaw = f
   child.stderr.on("data", (d) => (run.stderr += d));
   child.stdout.on("data", (d) => (run.stdout += d));
   run.port = port;
-  run.exit = new Promise((resolve) => {
-    child.on("exit", (code, signal) => {
-      // Give the socket a moment to deliver the last bytes.
-      setTimeout(() => {
-        server.close();
-        run.socket?.destroy();
-        resolve({ code, signal });
-      }, 50);
-    });
+  // Done when the process has exited and the manager side has read everything up to EOF.
+  const exited = new Promise((resolve) => child.on("exit", (code, signal) => resolve({ code, signal })));
+  run.exit = exited.then(async (status) => {
+    if (run.socket && !run.socket.readableEnded) {
+      await Promise.race([new Promise((r) => run.socket.once("close", r)), new Promise((r) => setTimeout(r, 5000))]);
+    }
+    server.close();
+    run.socket?.destroy();
+    return status;
   });
   return run;
 }
