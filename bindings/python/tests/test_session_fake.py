@@ -307,3 +307,40 @@ def test_engine_lookup_order(tmp_path: Path) -> None:
 def test_methods_need_a_started_session() -> None:
     with pytest.raises(RuntimeError, match="not started"):
         Session({}).send({"type": "DONE"})
+
+
+def _until_exited(s: Session) -> None:
+    deadline = time.monotonic() + 10
+    while s.returncode is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
+def test_wait_after_close_still_returns_the_result(tmp_path: Path) -> None:
+    fake = write_fake_engine(tmp_path, FAILED)
+    s = Session({}, engine=str(fake)).start()
+    _until_exited(s)
+    s.close()
+    assert s.wait(raise_on_failure=False).error.code == 5
+    assert list(s) == []
+
+
+def test_wait_after_aclose_still_returns_the_result(tmp_path: Path) -> None:
+    fake = write_fake_engine(tmp_path, FAILED)
+
+    async def run() -> None:
+        s = await AsyncSession({}, engine=str(fake)).start()
+        while s.returncode is None:
+            await asyncio.sleep(0.02)
+        await s.aclose()
+        with pytest.raises(TransferError, match="authentication failed"):
+            await s.wait()
+
+    asyncio.run(run())
+
+
+def test_wait_after_killing_close_raises_engine_error(tmp_path: Path) -> None:
+    fake = write_fake_engine(tmp_path, STUBBORN)
+    with Session({}, engine=str(fake), grace_sec=0.2) as s:
+        next(iter(s))
+    with pytest.raises(EngineError, match="without a RESULT"):
+        s.wait()

@@ -9,7 +9,7 @@ from typing import IO, Any, AsyncIterator, Mapping, Optional, Type, Union
 
 from . import _common
 from ._common import EngineArg, Spec
-from ._errors import EngineNotFoundError, SessionClosedError
+from ._errors import EngineError, EngineNotFoundError, SessionClosedError
 from ._events import Event, ResultEvent
 
 _CHUNK = 65536
@@ -104,7 +104,7 @@ class AsyncSession:
         assert proc is not None
         self._signal(kill=False)
         # Keep stdout flowing so a blocked writer can exit and the pipe reaches EOF.
-        drain = asyncio.ensure_future(self._discard_stdout())
+        drain = asyncio.ensure_future(self._drain_quietly())
         try:
             await asyncio.wait_for(proc.wait(), self.grace_sec)
         except asyncio.TimeoutError:
@@ -131,11 +131,20 @@ class AsyncSession:
         except ProcessLookupError:
             pass  # exited but not yet reaped
 
-    async def _discard_stdout(self) -> None:
-        assert self._proc is not None and self._proc.stdout is not None
+    async def _drain_quietly(self) -> None:
+        # Unread events go, except the RESULT, so that wait() after aclose() still answers.
         try:
-            while await self._proc.stdout.read(_CHUNK):
-                pass
+            while not self._eof:
+                line = await self._read_line()
+                if line is None:
+                    self._eof = True
+                elif line.strip():
+                    try:
+                        event = _common.decode_event(line)
+                    except EngineError:
+                        continue
+                    if isinstance(event, ResultEvent):
+                        self._result = event
         except RuntimeError:
             pass  # another task is reading stdout, which keeps it flowing too
 
@@ -218,7 +227,8 @@ class AsyncSession:
         except asyncio.CancelledError:
             await self.aclose()
             raise
-        assert self._result is not None
+        if self._result is None:  # only after aclose(): the end of the stream raised already otherwise
+            raise _common.missing_result(self.returncode, self.stderr_tail)
         return _common.check_result(self._result, raise_on_failure)
 
     async def _drain(self) -> None:

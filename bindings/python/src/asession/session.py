@@ -120,14 +120,18 @@ class Session:
                 self._drop_queued()
                 thread.join(0.05)
         self._drop_queued()
+        self._eof = True
         for stream in (proc.stdout, proc.stderr):
             if stream is not None:
                 stream.close()
 
     def _drop_queued(self) -> None:
+        # Unread events go, except the RESULT, so that wait() after close() still answers.
         try:
             while True:
-                self._events.get_nowait()
+                item = self._events.get_nowait()
+                if isinstance(item, ResultEvent):
+                    self._result = item
         except queue.Empty:
             pass
 
@@ -204,7 +208,8 @@ class Session:
         deadline = None if timeout is None else time.monotonic() + timeout
         while self._next_event(deadline) is not None:
             pass
-        assert self._result is not None
+        if self._result is None:  # only after close(): the end of the stream raised already otherwise
+            raise _common.missing_result(self.returncode, self.stderr_tail)
         return _common.check_result(self._result, raise_on_failure)
 
     # -- commands --------------------------------------------------------------------------------
