@@ -14,6 +14,7 @@ import (
 	"os/exec"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 )
@@ -37,7 +38,8 @@ type Options struct {
 
 const (
 	defaultGrace = 10 * time.Second
-	// pipeGrace bounds how long output is read after the engine exited, in case a child of it kept the pipes open.
+	// pipeGrace is how long a pipe may stay silent after the engine exited before it is given up (a child of the
+	// engine may hold it open).
 	pipeGrace = 2 * time.Second
 	// stderrTail is how much of the engine's stderr is kept for error messages.
 	stderrTail = 8 << 10
@@ -61,6 +63,7 @@ type Session struct {
 
 	stderr   *tailWriter
 	stopOnce sync.Once
+	stopErr  error
 	exited   chan struct{}
 	done     chan struct{}
 	result   *ResultEvent
@@ -151,16 +154,18 @@ func encodeSpec(spec any) ([]byte, error) {
 
 // run reads the engine's output until it is gone, then records how the job ended.
 func (s *Session) run(ctx context.Context, outR, errR *os.File) {
+	out := &pipeReader{f: outR}
+	errs := &pipeReader{f: errR}
 	outDone := make(chan struct{})
 	errDone := make(chan struct{})
 	var readErr error
 	go func() {
 		defer close(outDone)
-		readErr = s.readEvents(outR)
+		readErr = s.readEvents(out)
 	}()
 	go func() {
 		defer close(errDone)
-		_, _ = io.Copy(s.stderr, errR)
+		_, _ = io.Copy(s.stderr, errs)
 	}()
 	var waitErr error
 	go func() {
@@ -173,18 +178,13 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 	case <-s.exited:
 	}
 	<-s.exited
-	timeout := time.NewTimer(pipeGrace)
-	defer timeout.Stop()
-	for _, ch := range []chan struct{}{outDone, errDone} {
-		select {
-		case <-ch:
-		case <-timeout.C:
-			// Closing the read ends unblocks the readers; what was already read is kept.
-			outR.Close()
-			errR.Close()
-			<-ch
-		}
-	}
+	stderrDrained := make(chan struct{})
+	go func() {
+		errs.drain(errDone)
+		close(stderrDrained)
+	}()
+	out.drain(outDone)
+	<-stderrDrained
 	outR.Close()
 	errR.Close()
 
@@ -193,7 +193,10 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 		// A spec with "events": "ascp" asks for no engine events, RESULT included: the exit status says success.
 	case s.result == nil:
 		cause := waitErr
-		if readErr != nil && !errors.Is(readErr, os.ErrClosed) {
+		if errors.Is(readErr, os.ErrClosed) {
+			readErr = errors.New("stdout stayed open after asession exited (held by a process it started)")
+		}
+		if readErr != nil {
 			cause = errors.Join(waitErr, readErr)
 		}
 		s.err = &EngineError{ExitCode: s.cmd.ProcessState.ExitCode(), Stderr: s.stderr.String(), Err: cause}
@@ -349,8 +352,7 @@ func (s *Session) Cancel() error {
 		return nil
 	default:
 	}
-	s.stop()
-	return nil
+	return s.stop()
 }
 
 // Close cancels the engine if it still runs and waits until it is reaped. It is safe to defer.
@@ -365,11 +367,17 @@ func (s *Session) Close() error {
 }
 
 // stop sends SIGTERM once and kills the engine if it is still running after the grace period.
-func (s *Session) stop() {
+func (s *Session) stop() error {
 	s.stopOnce.Do(func() {
-		if err := s.cmd.Process.Signal(syscall.SIGTERM); err != nil {
-			// No SIGTERM on this platform, or the engine is already gone (Kill then fails harmlessly).
-			_ = s.cmd.Process.Kill()
+		err := s.cmd.Process.Signal(syscall.SIGTERM)
+		if errors.Is(err, os.ErrProcessDone) {
+			return
+		}
+		if err != nil {
+			// No SIGTERM on this platform (Windows): killing is the only way to stop the engine.
+			if err = s.cmd.Process.Kill(); !errors.Is(err, os.ErrProcessDone) {
+				s.stopErr = err
+			}
 			return
 		}
 		go func() {
@@ -382,6 +390,45 @@ func (s *Session) stop() {
 			}
 		}()
 	})
+	return s.stopErr
+}
+
+// pipeReader reads one of the engine's output pipes and tracks whether it is blocked waiting for data.
+type pipeReader struct {
+	f       *os.File
+	n       atomic.Int64
+	waiting atomic.Bool
+}
+
+func (p *pipeReader) Read(b []byte) (int, error) {
+	p.waiting.Store(true)
+	n, err := p.f.Read(b)
+	p.waiting.Store(false)
+	p.n.Add(int64(n))
+	return n, err
+}
+
+// drain waits until the pipe's reader is done. Called after the engine exited: if the reader stays blocked for
+// pipeGrace without a byte coming, something the engine started holds the pipe open, and the pipe is closed so
+// that the reader ends; a reader that is busy with a long line is never cut off.
+func (p *pipeReader) drain(done <-chan struct{}) {
+	t := time.NewTicker(pipeGrace)
+	defer t.Stop()
+	last := p.n.Load()
+	for {
+		select {
+		case <-done:
+			return
+		case <-t.C:
+			n := p.n.Load()
+			if n == last && p.waiting.Load() {
+				p.f.Close()
+				<-done
+				return
+			}
+			last = n
+		}
+	}
 }
 
 // eventQueue is an unbounded FIFO between the stdout reader and the Events channel.

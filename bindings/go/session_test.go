@@ -8,7 +8,9 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -359,5 +361,36 @@ setInterval(() => {}, 1000);
 	}
 	if alive(s.Pid()) {
 		t.Fatalf("engine pid %d still running", s.Pid())
+	}
+}
+
+func TestPipeHeldOpenByEngineChild(t *testing.T) {
+	t.Parallel()
+	engine := fakeEngine(t, `
+const { spawn } = require("node:child_process");
+const child = spawn(process.execPath, ["-e", "setTimeout(() => {}, 60000)"], { stdio: ["ignore", "inherit", "inherit"] });
+child.unref();
+process.stdout.write(JSON.stringify({ type: "CHILD", pid: String(child.pid) }) + "\n");
+process.stdout.write(JSON.stringify({ type: "RESULT", status: "success", exit_code: 0, error: null, sessions: [],
+  totals: { files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 }, elapsed_ms: 1 }) + "\n",
+  () => process.exit(0));
+`)
+	s, err := Start(context.Background(), map[string]any{}, &Options{Engine: engine})
+	if err != nil {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	events := drain(t, s.Events())
+	res, err := s.Wait()
+	if len(events) > 0 && events[0].Ascp != nil {
+		if pid, perr := strconv.Atoi(events[0].Ascp.Unknown["pid"]); perr == nil {
+			syscall.Kill(pid, syscall.SIGKILL)
+		}
+	}
+	if err != nil || res == nil || res.Status != "success" {
+		t.Fatalf("Wait: %+v, %v", res, err)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Fatalf("Wait took %v: a pipe held open by the engine's child must not block it", d)
 	}
 }
