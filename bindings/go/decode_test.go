@@ -182,3 +182,13 @@ func TestTailWriterKeepsTheEnd(t *testing.T) {
 		t.Fatalf("tail of %d bytes: %q...%q", len(s), s[:20], s[len(s)-20:])
 	}
 }
+
+func TestEncodeSpecLeavesCallerBytesAlone(t *testing.T) {
+	buf := []byte(`{"spec":{}}  `)
+	if _, err := encodeSpec(buf); err != nil {
+		t.Fatal(err)
+	}
+	if string(buf) != `{"spec":{}}  ` {
+		t.Fatalf("caller's spec changed to %q", buf)
+	}
+}

@@ -58,5 +58,6 @@ func lookEngine(p, from string) (string, error) {
 	if st.IsDir() {
 		return "", fmt.Errorf("%w: %s %q is a directory", ErrEngineNotFound, from, p)
 	}
-	return p, nil
+	// Absolute, because the engine runs in Options.Dir, where a relative path would point elsewhere.
+	return filepath.Abs(p)
 }

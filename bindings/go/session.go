@@ -149,7 +149,8 @@ func encodeSpec(spec any) ([]byte, error) {
 		}
 		text = b
 	}
-	return append(bytes.TrimRight(text, " \t\r\n"), '\n'), nil
+	// A copy: appending to the caller's slice could overwrite bytes past the trimmed end.
+	return append(append([]byte(nil), bytes.TrimRight(text, " \t\r\n")...), '\n'), nil
 }
 
 // run reads the engine's output until it is gone, then records how the job ended.

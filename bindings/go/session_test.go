@@ -394,3 +394,27 @@ process.stdout.write(JSON.stringify({ type: "RESULT", status: "success", exit_co
 		t.Fatalf("Wait took %v: a pipe held open by the engine's child must not block it", d)
 	}
 }
+
+func TestRelativeEnginePathWithDir(t *testing.T) {
+	t.Parallel()
+	engine := fakeEngine(t, `
+process.stdout.write(JSON.stringify({ type: "RESULT", status: "success", exit_code: 0, error: null, sessions: [],
+  totals: { files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 }, elapsed_ms: 1 }) + "\n");
+`)
+	wd, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	rel, err := filepath.Rel(wd, engine)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The engine runs elsewhere (Dir): a path relative to this process must still find it.
+	s, err := Start(context.Background(), map[string]any{}, &Options{Engine: rel, Dir: t.TempDir()})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res, err := s.Wait(); err != nil || res.Status != "success" {
+		t.Fatalf("Wait: %+v, %v", res, err)
+	}
+}
