@@ -5,6 +5,7 @@
 // over the limit must be reported with its line number and skipped without buffering it whole.
 import fs from "node:fs";
 import type { Readable } from "node:stream";
+import { findJsonSyntaxError } from "./mgmt/json-error.js";
 
 export type SpecSource = { kind: "stdin" } | { kind: "inline"; text: string } | { kind: "file"; path: string };
 
@@ -70,8 +71,14 @@ export function parseSpecText(text: string): { ok: true; value: unknown } | { ok
   if (text.trim() === "") return { ok: false, message: "no session spec: the input is empty" };
   try {
     return { ok: true, value: JSON.parse(text) };
-  } catch (error) {
-    return { ok: false, message: `the session spec is not valid JSON: ${(error as Error).message}` };
+  } catch {
+    // V8's message may lack a position and echoes the input; say where, as line:column, in our words.
+    const error = findJsonSyntaxError(text);
+    if (!error) return { ok: false, message: "the session spec is not valid JSON" };
+    const before = text.slice(0, error.position);
+    const line = before.split("\n").length;
+    const column = error.position - before.lastIndexOf("\n");
+    return { ok: false, message: `the session spec is not valid JSON: line ${line}, column ${column}: ${error.message}` };
   }
 }
 
@@ -91,6 +98,8 @@ const LF = 0x0a;
 export class InputReader {
   private spec: { resolve: (r: SpecText) => void; chunks: Buffer[]; bytes: number; depth: number; inString: boolean; escaped: boolean; started: boolean; scalar: boolean; done: boolean } | null;
   private lineNo = 1;
+  /** The next line delivered is the end of the spec's last line. */
+  private specTail = false;
   private partial: Buffer[] = [];
   private partialBytes = 0;
   private overflow = 0;
@@ -188,18 +197,10 @@ export class InputReader {
     s.done = true;
     s.resolve({ ok: true, text: Buffer.concat(s.chunks, s.bytes).toString("utf8") });
     s.chunks = [];
-    // The rest of the spec's last line belongs to it; anything but blanks there starts the first command line.
-    let rest = chunk.subarray(end);
-    if (s.scalar) rest = rest.subarray(1);
-    else {
-      const nl = rest.indexOf(LF);
-      const tail = nl < 0 ? rest : rest.subarray(0, nl);
-      if (tail.toString("utf8").trim() === "") {
-        if (nl >= 0) this.lineNo++;
-        rest = nl < 0 ? Buffer.alloc(0) : rest.subarray(nl + 1);
-      }
-    }
-    return rest;
+    // The rest of the spec's last line belongs to it when blank; otherwise it is the first command line.
+    if (s.scalar) return chunk.subarray(end + 1);
+    this.specTail = true;
+    return chunk.subarray(end);
   }
 
   private feedLines(chunk: Buffer): void {
@@ -232,6 +233,7 @@ export class InputReader {
   private emitLine(): void {
     const lineNo = this.lineNo++;
     if (this.overflow > 0) {
+      this.specTail = false;
       const bytes = this.overflow;
       this.overflow = 0;
       this.lineHandler({ lineNo, tooLong: bytes });
@@ -241,6 +243,9 @@ export class InputReader {
     this.partial = [];
     this.partialBytes = 0;
     if (text.endsWith("\r")) text = text.slice(0, -1);
+    const tail = this.specTail;
+    this.specTail = false;
+    if (tail && text.trim() === "") return;
     this.lineHandler({ lineNo, text });
   }
 

@@ -118,7 +118,9 @@ function isLoopback(address: string | undefined): boolean {
  * or a descendant), "other", or "unknown" where /proc cannot tell (not Linux), in which case the nonce decides.
  */
 export function socketOwner(ourPort: number, peerPort: number, pid: number): "ascp" | "other" | "unknown" {
-  const inode = peerSocketInode(ourPort, peerPort);
+  const inode = establishedPeerInode(ourPort, peerPort);
+  // No row (not Linux), or the peer end no longer established: a quick ascp can connect, report and exit before
+  // we look, and a closed socket has no owner left to find. /proc cannot tell, so the nonce decides.
   if (inode === null) return "unknown";
   const target = `socket:[${inode}]`;
   for (const p of [pid, ...descendants(pid)]) {
@@ -136,10 +138,12 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number): "as
       }
     }
   }
-  return "other";
+  // Not found: unless the peer closed meanwhile (same race as above), someone else holds it.
+  return establishedPeerInode(ourPort, peerPort) === inode ? "other" : "unknown";
 }
 
-function peerSocketInode(ourPort: number, peerPort: number): string | null {
+/** Inode of the client socket 127.0.0.1:peerPort → :ourPort while it is ESTABLISHED (state 01), else null. */
+function establishedPeerInode(ourPort: number, peerPort: number): string | null {
   const local = `:${hexPort(peerPort)}`;
   const remote = `:${hexPort(ourPort)}`;
   for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
@@ -152,7 +156,9 @@ function peerSocketInode(ourPort: number, peerPort: number): string | null {
     for (const line of text.split("\n")) {
       const cols = line.trim().split(/\s+/);
       // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      if (cols.length > 9 && cols[1]!.endsWith(local) && cols[2]!.endsWith(remote)) return cols[9]!;
+      if (cols.length > 9 && cols[1]!.endsWith(local) && cols[2]!.endsWith(remote)) {
+        return cols[3] === "01" && cols[9] !== "0" ? cols[9]! : null;
+      }
     }
   }
   return null;

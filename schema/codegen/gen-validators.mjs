@@ -30,7 +30,8 @@ export default async function generate({ root }) {
   const imports = [];
   const code = standaloneCode(ajv, exports).replace(/require\("(ajv\/dist\/runtime\/[\w-]+)"\)/g, (_, mod) => {
     const name = `runtime${imports.length}`;
-    imports.push(`import ${name} from "${mod}.js";\n`);
+    // Node hands a CJS module.exports to a default import, bundlers (vitest) its .default: accept both.
+    imports.push(`import ${name}_ from "${mod}.js";\nconst ${name} = { default: ${name}_.default ?? ${name}_ };\n`);
     return name;
   });
   const header = "// Generated from schema/ by `npm run gen` (ajv standalone). Do not edit.\n// @ts-nocheck\n";

@@ -25,6 +25,8 @@ const ownerTag = (): string => (isWindows ? os.userInfo().username : String(proc
  */
 export async function privateFolder(base: string = os.tmpdir()): Promise<string> {
   const dir = path.join(base, `asession-${ownerTag()}`);
+  // A file_list_folder that does not exist yet is created, like the default one would be.
+  await fsp.mkdir(base, { recursive: true });
   try {
     await fsp.mkdir(dir, { mode: 0o700 });
   } catch (e) {
