@@ -61,6 +61,9 @@ type Session struct {
 	eventsOnce sync.Once
 	events     chan Event
 
+	// ascpOnly: the spec says "events": "ascp", so the engine prints no RESULT and the exit status tells.
+	ascpOnly bool
+
 	stderr   *tailWriter
 	stopOnce sync.Once
 	stopErr  error
@@ -99,6 +102,10 @@ func Start(ctx context.Context, spec any, opts *Options) (*Session, error) {
 		exited: make(chan struct{}),
 		done:   make(chan struct{}),
 	}
+	var mode struct {
+		Events string `json:"events"`
+	}
+	s.ascpOnly = json.Unmarshal(specLine, &mode) == nil && mode.Events == "ascp"
 	if s.grace <= 0 {
 		s.grace = defaultGrace
 	}
@@ -190,8 +197,7 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 	errR.Close()
 
 	switch {
-	case s.result == nil && waitErr == nil && readErr == nil:
-		// A spec with "events": "ascp" asks for no engine events, RESULT included: the exit status says success.
+	case s.result == nil && s.ascpOnly && waitErr == nil && readErr == nil:
 	case s.result == nil:
 		cause := waitErr
 		if errors.Is(readErr, os.ErrClosed) {
@@ -261,8 +267,8 @@ func (s *Session) Events() <-chan Event {
 
 // Wait waits for the engine to exit and returns its RESULT. The error is a *TransferError when RESULT says
 // failed or cancelled (the result is returned too), and an *EngineError (with the stderr tail) when the engine
-// printed no RESULT and did not exit with 0. A spec with "events": "ascp" makes the engine print no RESULT: Wait
-// then returns a nil result, and a nil error when the engine exited with 0. Wait does not need Events to be read.
+// printed no RESULT. A spec with "events": "ascp" makes the engine print no RESULT: Wait then returns a nil
+// result, and a nil error when the engine exited with 0. Wait does not need Events to be read.
 func (s *Session) Wait() (*ResultEvent, error) {
 	<-s.done
 	return s.result, s.err

@@ -418,3 +418,27 @@ process.stdout.write(JSON.stringify({ type: "RESULT", status: "success", exit_co
 		t.Fatalf("Wait: %+v, %v", res, err)
 	}
 }
+
+func TestResultAbsence(t *testing.T) {
+	t.Parallel()
+	silent := fakeEngine(t, `process.stdout.write(JSON.stringify({ type: "INIT" }) + "\n");`)
+	for _, c := range []struct {
+		name    string
+		spec    any
+		wantErr bool
+	}{
+		{"all events", map[string]any{"spec": map[string]any{}}, true},
+		{"ascp events only", map[string]any{"spec": map[string]any{}, "events": "ascp"}, false},
+		{"ascp events only, raw", `{"events":"ascp","spec":{}}`, false},
+	} {
+		s, err := Start(context.Background(), c.spec, &Options{Engine: silent})
+		if err != nil {
+			t.Fatal(err)
+		}
+		res, err := s.Wait()
+		var ee *EngineError
+		if res != nil || c.wantErr != errors.As(err, &ee) || (!c.wantErr && err != nil) {
+			t.Errorf("%s: engine exited 0 without RESULT: Wait gave %+v, %v", c.name, res, err)
+		}
+	}
+}

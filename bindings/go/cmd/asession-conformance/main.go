@@ -78,7 +78,7 @@ func run() int {
 	case res != nil:
 		return int(res.ExitCode)
 	case err == nil:
-		return 0 // no RESULT asked for ("events": "ascp") and the engine exited with 0
+		return 0 // "events": "ascp" asks for no RESULT, and the engine exited with 0
 	}
 	fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
 	var ee *asession.EngineError
