@@ -42,7 +42,8 @@ export function parseRate(v, name = "rate") {
 const mgmt = (v, name) => {
   const m = /^(?:(.+):)?(\d+)$/.exec(v);
   if (!m) throw new UsageError(`${name}: '${v}' must be port or host:port`);
-  return { host: m[1] ?? "127.0.0.1", port: port(m[2], name) };
+  // A bare port is shown as localhost (ascp's wording) but dialled on 127.0.0.1, where managers listen.
+  return { host: m[1] ?? "127.0.0.1", port: port(m[2], name), shown: m[1] ?? "localhost" };
 };
 const cluster = (v, name) => {
   const m = /^(\d+):(\d+)$/.exec(v);
@@ -163,6 +164,7 @@ const LONG = {
   "file-crypt": { key: "fileCrypt", parse: oneOf(["encrypt", "decrypt"]) },
   "fail-bad-filepass": { key: "failBadFilepass" },
   "remove-after-transfer": { key: "removeAfter" },
+  "remove-skipped": { key: "removeSkipped" },
   "remove-empty-directories": { key: "removeEmptyDirs" },
   "remove-empty-source-directory": { key: "removeEmptySourceDir" },
   "move-after-transfer": { key: "moveAfter", parse: text },
@@ -247,7 +249,7 @@ export function parseArgs(argv) {
 // manager still learns why the run failed.
 export function salvageMgmt(argv) {
   let target = null;
-  let userStr = "";
+  let userStr;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     for (const [letter, apply] of [

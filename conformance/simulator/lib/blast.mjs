@@ -12,9 +12,10 @@ export async function runBlast(session, fault) {
   const file = session.sources[0]?.source ?? "blast.bin";
   const size = count * STEP;
   const socket = session.socket;
-  const ids = `SessionId: ${session.sessionId}\nUserStr: ${session.userStr}\n`;
+  const ids = `SessionId: ${session.sessionId}\n${session.userStr === undefined ? "" : `UserStr: ${session.userStr}\n`}`;
   // Fields like the published STATS frames; the changing ones go last.
   const f = session.sessionFields();
+  session.started = true;
   let prefix =
     `FASPMGR 2\nType: STATS\nAdaptive: ${f.Adaptive}\nCipher: ${f.Cipher}\nClientUser: ${f.ClientUser}\n` +
     `ClusterNodeId: ${f.ClusterNodeId}\nClusterNumNodes: ${f.ClusterNumNodes}\nCreatePolicy: ${f.CreatePolicy}\n` +

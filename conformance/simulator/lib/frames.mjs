@@ -11,11 +11,11 @@ export function unescapePath(p) {
   return p.replace(/\x1b([nr\x1b])/g, (_, c) => (c === "n" ? "\n" : c === "r" ? "\r" : ESC));
 }
 
-// Type first, then the other fields in alphabetical order like the COS fixtures.
+// Type first, then the fields in the order given (real ascp writes emission order, not sorted).
 // Undefined/null fields are left out; path fields are escaped.
 export function encodeFrame(type, fields) {
   let out = `FASPMGR 2\nType: ${type}\n`;
-  for (const name of Object.keys(fields).sort()) {
+  for (const name of Object.keys(fields)) {
     const v = fields[name];
     if (v === undefined || v === null) continue;
     const s = String(v);

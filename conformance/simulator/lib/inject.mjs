@@ -13,7 +13,7 @@ export function malformedBytes(kind, sid, us) {
       // A frame that never gets its blank line: the next header starts a new frame.
       return `FASPMGR 2\nType: STATS\nFile: /truncated\nSize: 1000\nFileBy\n`;
     case "header_in_frame":
-      return `FASPMGR 2\nType: NOTIFICATION\nRate: 1\nFASPMGR 2\nType: NOTIFICATION\nRate: 10000\nMinRate: 0\nSessionId: ${sid}\nUserStr: ${us}\n\n`;
+      return `FASPMGR 2\nType: NOTIFICATION\nRate: 1\n${encodeFrame("NOTIFICATION", { Rate: 10000, MinRate: 0, ...ids })}`;
     case "unknown_type":
       return encodeFrame("FROBNICATE", { ...ids, Detail: "a frame type no manager knows" });
     case "unknown_field":

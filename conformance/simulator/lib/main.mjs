@@ -15,7 +15,7 @@ async function earlyError(argv, recorder, code, message) {
   if (target) {
     try {
       const socket = await connectMgmt(target);
-      const frame = encodeFrame("ERROR", { Code: code, Description: message, Loss: 0, SessionId: randomUUID(), UserStr: userStr });
+      const frame = encodeFrame("ERROR", { Loss: 0, Code: code, Description: message, SessionId: randomUUID(), UserStr: userStr });
       await new Promise((r) => socket.end(frame, r));
       recorder.write({ kind: "frame_sent", type: "ERROR" });
     } catch {

@@ -46,7 +46,7 @@ export class Session {
     this.recorder = recorder;
     this.env = env;
     this.sessionId = randomUUID();
-    this.userStr = opts.userStr ?? "";
+    this.userStr = opts.userStr;
     this.direction = opts.mode === "recv" ? "Receive" : "Send";
     this.cluster = opts.cluster ?? { index: 1, count: 1 };
     this.rate = opts.rate ?? 10000;
@@ -77,6 +77,7 @@ export class Session {
     this.malformedDone = new Set();
     this.queue = [];
     this.lingering = false;
+    this.started = false; // a file was handled: ERROR then carries counters
     this.wake = null;
     this.t0 = process.hrtime.bigint();
   }
@@ -92,6 +93,7 @@ export class Session {
     return Number((process.hrtime.bigint() - this.t0) / 1000n);
   }
 
+  // UserStr only with -u, as real ascp does.
   ids() {
     return { SessionId: this.sessionId, UserStr: this.userStr };
   }
@@ -102,6 +104,7 @@ export class Session {
 
   // ---- output ----------------------------------------------------------------------------
 
+  // Fields keep the order given; SessionId/UserStr go last unless the caller placed them.
   send(type, fields) {
     if (this.dead || !this.socket) return;
     this.writeRaw(encodeFrame(type, { ...fields, ...this.ids() }));
@@ -146,17 +149,18 @@ export class Session {
   }
 
   notification(extra = {}) {
-    this.send("NOTIFICATION", { Rate: this.rate, MinRate: this.minRate, Adaptive: this.adaptive, ...extra });
+    this.send("NOTIFICATION", { ...extra, Rate: this.rate, MinRate: this.minRate, Adaptive: this.adaptive });
   }
 
   fileError(code, description, file) {
     this.send("FILEERROR", { Code: code, Description: description, File: file });
   }
 
-  // Terminal ERROR: counters included so a manager can still account for the files.
+  // Terminal ERROR in real ascp's field order. Counters only once files were handled: real ascp
+  // sends none when the session fails before the transfer starts.
   fail(code, description) {
     if (this.finishing) return;
-    this.send("ERROR", { Code: code, Description: description, Loss: 0, ...this.counterFields() });
+    this.send("ERROR", { Loss: 0, Code: code, Description: description, ...this.ids(), ...(this.started ? this.counterFields() : {}) });
     this.finish(1);
   }
 
@@ -295,8 +299,9 @@ export class Session {
       try {
         this.attach(await connectMgmt(target));
       } catch (e) {
-        process.stderr.write(`ascp: required management connection to port ${target.host}:${target.port} failed (${e.message}).\n`);
+        process.stderr.write(`ascp: required management connection to port ${target.shown}:${target.port} failed.\n`);
         process.stderr.write("ascp: failed to connect to management socket, exiting.\n");
+        this.recorder.write({ kind: "connect_failed", reason: e.message });
         await this.finish(1);
         return;
       }
@@ -312,7 +317,7 @@ export class Session {
 
   async transfer() {
     const cookie = this.env.ASPERA_SCP_COOKIE;
-    this.send("INIT", { Direction: this.direction, Operation: "Transfer", Cookie: cookie });
+    this.send("INIT", { SessionId: this.sessionId, Direction: this.direction, UserStr: this.userStr, Operation: "Transfer", Cookie: cookie });
 
     const expected = this.scenario.remote_password;
     if (findFault(this.scenario, "auth") || (expected !== undefined && this.env.ASPERA_SCP_PASS !== expected)) {
@@ -363,38 +368,70 @@ export class Session {
     await this.finish(0);
   }
 
+  // SESSION with the fields and order of a real ascp 3.9 capture (conformance/transcripts),
+  // then the few this simulator adds.
   sessionFields() {
     const o = this.opts;
     const cipher = o.noEncryption ? "none" : (o.cipher ?? "aes-128");
     const aspera = o.tags?.aspera ?? {};
+    const unlimited = "18446744073709551"; // what ascp 3.9 reports for "no cap"
     return {
-      Adaptive: this.adaptive,
-      Cipher: cipher,
-      ClientUser: os.userInfo().username,
-      ClusterNodeId: this.cluster.index - 1,
-      ClusterNumNodes: this.cluster.count,
-      Cookie: this.env.ASPERA_SCP_COOKIE,
-      CreatePolicy: o.createDir ? 1 : 0,
-      DSPipelineDepth: 32,
-      DatagramSize: o.datagramSize ?? 0,
-      Destination: this.destination,
-      Direction: this.direction,
-      Encryption: cipher === "none" ? "No" : "Yes",
-      Host: o.host,
-      Keepalive: o.keepalive ? "Yes" : "No",
-      MinRate: this.minRate,
-      OverwritePolicy: o.overwrite ?? "diff",
-      Port: o.udpPort ?? 33001,
-      Precalc: o.precalc ? "Yes" : "No",
-      Priority: o.policy === "high" ? 1 : 2,
       Rate: this.rate,
-      Remote: "No",
-      ResumePolicy: RESUME[o.resume ?? 0],
-      RetryTimeout: o.retryTimeout,
-      Source: this.sources.length === 1 ? this.sources[0].source : undefined,
-      SourcePrefix: o.sourcePrefix,
-      TCPPort: o.tcpPort ?? 33001,
+      MinRate: this.minRate,
+      SessionId: this.sessionId,
       User: o.user,
+      Host: o.host,
+      Encryption: cipher === "none" ? "No" : "Yes",
+      Adaptive: this.adaptive,
+      Direction: this.direction,
+      Remote: "No",
+      Port: o.udpPort ?? 33001,
+      UserStr: this.userStr,
+      Source: this.sources.length === 1 ? this.sources[0].source : undefined,
+      Destination: this.destination,
+      Operation: "Transfer",
+      Priority: o.policy === "high" ? 1 : 2,
+      RateCap: unlimited,
+      MinRateCap: unlimited,
+      PolicyCap: "Unset",
+      RateLock: "No",
+      MinRateLock: "No",
+      PolicyLock: "No",
+      ServerHostname: o.host,
+      FileChecksumType: o.fileChecksum ?? "none",
+      ClientUser: os.userInfo().username,
+      RemoteAddress: "127.0.0.1",
+      TCPPort: o.tcpPort ?? 33001,
+      Cipher: cipher,
+      ResumePolicy: `policy_${RESUME[o.resume ?? 0]}`,
+      CreatePolicy: o.createDir ? 1 : 0,
+      ManifestPolicy: `manifest_${o.fileManifest ?? "none"}`,
+      Precalc: o.precalc ? "Yes" : "No",
+      OverwritePolicy: o.overwrite ?? "diff",
+      RTTAutocorrect: "Yes",
+      TimePolicy: o.preserveTimes || o.preserveMtime ? 1 : 0,
+      ManifestInprogress: o.fileManifestSuffix ?? ".aspera-inprogress",
+      FilesEncrypt: o.fileCrypt === "encrypt" ? "Yes" : "No",
+      FilesDecrypt: o.fileCrypt === "decrypt" ? "Yes" : "No",
+      DatagramSize: o.datagramSize ?? 0,
+      VLinkVersion: 1,
+      PeerVLinkVersion: 1,
+      VLinkLocalEnabled: "No",
+      VLinkRemoteEnabled: "No",
+      DSPipelineDepth: 32,
+      PeerDSPipelineDepth: 0,
+      ReadBlockSize: o.readBlockSize ?? 0,
+      WriteBlockSize: o.writeBlockSize ?? 0,
+      ClusterNumNodes: this.cluster.count,
+      ClusterNodeId: this.cluster.index - 1,
+      MoveRange: "No",
+      Keepalive: o.keepalive ? "Yes" : "No",
+      TestLogin: "No",
+      UseProxy: o.proxy ? "Yes" : "No",
+      RateControlAlgorithm: "alg_delay",
+      Cookie: this.env.ASPERA_SCP_COOKIE,
+      SourcePrefix: o.sourcePrefix,
+      RetryTimeout: o.retryTimeout,
       XferId: aspera.xfer_id,
       XferRetry: aspera.xfer_retry,
     };
@@ -536,6 +573,7 @@ export class Session {
   // One file: FILEERROR, SKIP, STOP without copy (already complete), or STATS… STOP.
   async runJob(job, range = null) {
     if (this.finishing) return;
+    this.started = true;
     if (job.error) {
       this.counters.TransfersAttempted++;
       this.counters.TransfersFailed++;
@@ -549,6 +587,7 @@ export class Session {
       if (d.action === "skip") {
         this.counters.TransfersSkipped++;
         this.send("SKIP", { File: job.file, Size: job.size });
+        if (o.removeAfter && o.removeSkipped) await removeSource(job);
         return;
       }
       this.counters.TransfersAttempted++;

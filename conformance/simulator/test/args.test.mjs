@@ -5,7 +5,7 @@ import { encodeFrame, escapePath, unescapePath, FrameParser } from "../lib/frame
 describe("command line", () => {
   test("short options take glued or separate values, switches cluster", () => {
     const { opts, positionals } = parseArgs(["-M1234", "-l", "8000", "-k1", "-QT", "-DDL-", "-qd", "-u", "id", "src", "dst"]);
-    expect(opts.mgmt).toEqual({ host: "127.0.0.1", port: 1234 });
+    expect(opts.mgmt).toEqual({ host: "127.0.0.1", port: 1234, shown: "localhost" });
     expect(opts.rate).toBe(8000);
     expect(opts.resume).toBe(1);
     expect(opts.fairQueue && opts.noEncryption && opts.quiet && opts.createDir).toBe(true);
@@ -22,7 +22,7 @@ describe("command line", () => {
   });
 
   test("-M host:port, -C i:N, rates with suffixes and percentages", () => {
-    expect(parseArgs(["-M", "localhost:99"]).opts.mgmt).toEqual({ host: "localhost", port: 99 });
+    expect(parseArgs(["-M", "localhost:99"]).opts.mgmt).toEqual({ host: "localhost", port: 99, shown: "localhost" });
     expect(parseArgs(["-C", "2:3"]).opts.cluster).toEqual({ index: 2, count: 3 });
     expect(parseRate("100m")).toBe(100000);
     expect(parseRate("2G")).toBe(2000000);
@@ -50,13 +50,13 @@ describe("command line", () => {
   });
 
   test("salvage finds -M and -u in a bad command line", () => {
-    expect(salvageMgmt(["--bad", "-M55", "-u", "me"])).toEqual({ target: { host: "127.0.0.1", port: 55 }, userStr: "me" });
+    expect(salvageMgmt(["--bad", "-M55", "-u", "me"])).toEqual({ target: { host: "127.0.0.1", port: 55, shown: "localhost" }, userStr: "me" });
   });
 });
 
 describe("frames", () => {
-  test("encoding: header, Type first, sorted fields, escaped paths, blank line", () => {
-    expect(encodeFrame("STOP", { Size: 3, File: "a\nb", Loss: 0, Skip: undefined })).toBe("FASPMGR 2\nType: STOP\nFile: a\x1bnb\nLoss: 0\nSize: 3\n\n");
+  test("encoding: header, Type first, fields in the given order, escaped paths, blank line", () => {
+    expect(encodeFrame("STOP", { Size: 3, File: "a\nb", Skip: undefined, Loss: 0 })).toBe("FASPMGR 2\nType: STOP\nSize: 3\nFile: a\x1bnb\nLoss: 0\n\n");
   });
 
   test("escaping round-trips CR, LF and ESC", () => {

@@ -263,6 +263,6 @@ describe("usage", () => {
   test("unreachable -M: exit 1 with ascp's message", () => {
     const r = spawnSync(process.execPath, [ASCP, "-M", "1", ...send("x", "/y")], { encoding: "utf8", env: { ...process.env, ...env } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toMatch(/failed to connect to management socket/);
+    expect(r.stderr).toBe("ascp: required management connection to port localhost:1 failed.\nascp: failed to connect to management socket, exiting.\n");
   });
 });

@@ -37,6 +37,13 @@ describe("authentication", () => {
     expect(run.last).toMatchObject({ Code: "19" });
   });
 
+  test("like real ascp: field order of INIT/ERROR, no UserStr without -u, no counters before the transfer", async () => {
+    const run = await sim(send("-d", file("a", 10), "/r"), scenario({ faults: [{ type: "auth" }] }), { keepRaw: true });
+    const [init, error] = run.raw.split("\n\n");
+    expect(init.split("\n").map((l) => l.split(":")[0])).toEqual(["FASPMGR 2", "Type", "SessionId", "Direction", "Operation"]);
+    expect(error.split("\n").map((l) => l.split(":")[0])).toEqual(["FASPMGR 2", "Type", "Loss", "Code", "Description", "SessionId"]);
+  });
+
   test("remote_password must match ASPERA_SCP_PASS", async () => {
     const s = scenario({ remote_password: "s3cret" });
     const bad = await sim(send("-d", file("a", 10), "/r"), { ...s, ASPERA_SCP_PASS: "wrong" });

@@ -46,7 +46,11 @@ describe("send", () => {
     expect(init.SessionId).toMatch(/^[0-9a-f-]{36}$/);
     for (const f of run.frames) expect(f).toMatchObject({ SessionId: init.SessionId, UserStr: "tag-1" });
     expect(only(run, "NOTIFICATION")[0]).toMatchObject({ PreTransferBytes: "200006", PreTransferFiles: "2" });
-    expect(only(run, "SESSION")[0]).toMatchObject({ Host: "h1", User: "bob", Destination: "/Upload", Cipher: "aes-128", Encryption: "Yes", Direction: "Send" });
+    const session = only(run, "SESSION")[0];
+    expect(session).toMatchObject({ Host: "h1", User: "bob", Destination: "/Upload", Cipher: "aes-128", Encryption: "Yes", Direction: "Send" });
+    // Real ascp 3.9's order and its out-of-safe-range "no cap" value.
+    expect(Object.keys(session).slice(0, 6)).toEqual(["Type", "Rate", "MinRate", "SessionId", "User", "Host"]);
+    expect(session.RateCap).toBe("18446744073709551");
     const firstStats = only(run, "STATS")[0];
     expect(firstStats).toMatchObject({ File: "/Upload/a.txt", Size: "6", StartByte: "0", Loss: "0" });
     expect(only(run, "STOP")[1]).toMatchObject({ File: "/Upload/b.bin", Size: "200000", Written: "200000", StartByte: "0" });
@@ -259,5 +263,21 @@ describe("filters and options that need the environment", () => {
     expect(run.frames.at(-1)).toMatchObject({ Type: "ERROR", Code: "48" });
     const ok = await sim(send("-d", "--file-crypt=encrypt", path.join(local, "s"), "/x"), { env: { ASPERA_SCP_FILEPASS: "pp" } });
     expect(ok.result.code).toBe(0);
+  });
+});
+
+describe("source removal", () => {
+  test("--remove-after-transfer deletes sent sources; with --remove-skipped also skipped ones", async () => {
+    const a = path.join(local, "a");
+    const b = path.join(local, "b");
+    writeFileSync(a, "a");
+    writeFileSync(b, "b");
+    mkdirSync(hostDir("s"), { recursive: true });
+    writeFileSync(hostDir("s", "b"), "old");
+    await sim(send("-d", "--overwrite=never", "--remove-after-transfer", a, b, "/s"));
+    expect([existsSync(a), existsSync(b)]).toEqual([false, true]);
+    await sim(send("-d", "--overwrite=never", "--remove-after-transfer", "--remove-skipped", b, "/s"));
+    expect(existsSync(b)).toBe(false);
+    expect(readFileSync(hostDir("s", "b"), "utf8")).toBe("old");
   });
 });
