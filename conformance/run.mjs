@@ -578,7 +578,7 @@ async function main() {
   if (opts.json) {
     writeFileSync(
       opts.json,
-      `${JSON.stringify({ impl: opts.impl, passed, failed, skipped: skipped.map((c) => c.name), seconds: Number(total), results: all_results.map(({ events, ...r }) => ({ ...r, events_seen: events?.length })) }, null, 2)}\n`,
+      `${JSON.stringify({ impl: opts.impl, passed, failed, skipped: skipped.map((c) => c.name), seconds: Number(total), results: all_results.map(({ events, ...r }) => ({ ...r, events_seen: events?.length, last_event: events?.at(-1) })) }, null, 2)}\n`,
     );
   }
   process.stdout.write(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped (engine_only)` : ""}\n`);
