@@ -21,6 +21,9 @@ const goName = (key) =>
 const oneLine = (text) => String(text).replace(/\s+/g, " ").trim();
 const goStr = (value) => JSON.stringify(value); // a JSON string without control characters is a valid Go literal
 
+// tabwriter measures cells in runes.
+const runes = (text) => [...text].length;
+
 // Lays out lines of tab-separated cells like gofmt's tabwriter: within a run of consecutive lines that all have
 // cell j followed by another cell, cell j is padded to the widest plus one space. A null entry is a line that
 // breaks every run (a comment). Returns the text lines, each prefixed by `indent`.
@@ -36,13 +39,13 @@ function align(rows, indent) {
       }
       let end = start;
       while (end < rows.length && rows[end] && rows[end].length > j + 1) end++;
-      const w = Math.max(...rows.slice(start, end).map((r) => [...r[j]].length));
+      const w = Math.max(...rows.slice(start, end).map((r) => runes(r[j])));
       for (let i = start; i < end; i++) width[i][j] = w;
       start = end;
     }
   }
   return rows.map((r, i) =>
-    r === null ? null : indent + r.map((cell, j) => (j < r.length - 1 ? cell.padEnd(width[i][j] + 1) : cell)).join(""),
+    r === null ? null : indent + r.map((cell, j) => (j < r.length - 1 ? cell + " ".repeat(width[i][j] + 1 - runes(cell)) : cell)).join(""),
   );
 }
 
@@ -51,8 +54,8 @@ function struct(name, doc, fields) {
   const lines = [];
   const rows = [];
   for (const f of fields) {
-    for (const d of f.doc ? [f.doc] : []) {
-      lines.push(`\t// ${oneLine(d)}`);
+    if (f.doc) {
+      lines.push(`\t// ${oneLine(f.doc)}`);
       rows.push(null);
     }
     lines.push(null);
