@@ -344,3 +344,18 @@ def test_wait_after_killing_close_raises_engine_error(tmp_path: Path) -> None:
         next(iter(s))
     with pytest.raises(EngineError, match="without a RESULT"):
         s.wait()
+
+
+def test_a_failing_stderr_copy_does_not_stop_the_draining(tmp_path: Path) -> None:
+    # 1 MB of stderr: the engine would block on a full pipe if nobody kept reading it.
+    fake = write_fake_engine(tmp_path, """
+sys.stdin.readline()
+sys.stderr.write("e" * 1000000)
+sys.stderr.flush()
+emit(RESULT_OK)
+""")
+    sink = open(tmp_path / "closed", "wb")
+    sink.close()
+    with Session({}, engine=str(fake), tee_stderr=sink) as s:
+        assert s.wait(timeout=30).status == "success"
+    assert len(s.stderr_tail) == 64 * 1024

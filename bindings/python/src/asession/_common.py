@@ -6,7 +6,7 @@ import json
 import os
 import shutil
 import threading
-from typing import Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Union
 
 from ._errors import EngineError, EngineNotFoundError, TransferError
 from ._events import Event, ResultEvent, from_json
@@ -114,6 +114,19 @@ def check_result(result: ResultEvent, raise_on_failure: bool) -> ResultEvent:
 
 def missing_result(returncode: Optional[int], stderr_tail: str) -> EngineError:
     return EngineError(f"asession exited (status {returncode}) without a RESULT line", returncode, stderr_tail)
+
+
+def tee(sink: Optional[IO[bytes]], chunk: bytes) -> Optional[IO[bytes]]:
+    """Copies a stderr chunk to the user's stream; returns None (stop teeing) once that stream fails,
+    because the engine's stderr must keep being drained whatever happens to the copy."""
+    if sink is None:
+        return None
+    try:
+        sink.write(chunk)
+        sink.flush()
+    except (OSError, ValueError):
+        return None
+    return sink
 
 
 class StderrTail:

@@ -155,9 +155,7 @@ class AsyncSession:
             if not chunk:
                 return
             self._stderr.feed(chunk)
-            if self._tee_stderr is not None:
-                self._tee_stderr.write(chunk)
-                self._tee_stderr.flush()
+            self._tee_stderr = _common.tee(self._tee_stderr, chunk)
 
     # -- events ----------------------------------------------------------------------------------
 

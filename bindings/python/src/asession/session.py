@@ -121,8 +121,9 @@ class Session:
                 thread.join(0.05)
         self._drop_queued()
         self._eof = True
-        for stream in (proc.stdout, proc.stderr):
-            if stream is not None:
+        for stream, thread in zip((proc.stdout, proc.stderr), self._threads):
+            # Closing a pipe another thread is reading would block on the reader's lock: leave those.
+            if stream is not None and not thread.is_alive():
                 stream.close()
 
     def _drop_queued(self) -> None:
@@ -153,9 +154,7 @@ class Session:
         stream = self._proc.stderr
         for chunk in iter(lambda: stream.read1(65536), b""):
             self._stderr.feed(chunk)
-            if self._tee_stderr is not None:
-                self._tee_stderr.write(chunk)
-                self._tee_stderr.flush()
+            self._tee_stderr = _common.tee(self._tee_stderr, chunk)
 
     # -- events ----------------------------------------------------------------------------------
 
