@@ -171,8 +171,11 @@ export class Session {
     const stderr = findFault(this.scenario, "stderr");
     if (stderr) process.stderr.write(stderr.text);
     if (this.socket && !this.socket.destroyed) {
-      // Wait until our last bytes are handed to the kernel, not for the manager to close.
-      await Promise.race([new Promise((r) => this.socket.end(r)), sleep(2000)]);
+      // First our last bytes must reach the kernel (a stuck reader gets 10 s), then a short grace
+      // for the manager to close its side, as a process that tears down would take.
+      const closed = new Promise((r) => this.socket.once("close", r));
+      await Promise.race([new Promise((r) => this.socket.end(r)), sleep(10000)]);
+      await Promise.race([closed, sleep(500)]);
     }
     this.recorder.write({ kind: "exit", code: exitCode });
     this.recorder.close();
