@@ -202,6 +202,7 @@ async function runCase(c, opts, validateEvents) {
   let stderrText = "";
   let pending = "";
   const waiters = new Set();
+  let readerClosed = false;
   let exited = false;
   let exitInfo = { code: null, signal: null };
 
@@ -318,11 +319,28 @@ async function runCase(c, opts, validateEvents) {
     }
   };
 
-  const err = await Promise.race([Promise.all([drive(), sendSignal(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
+  // The reader's side of stdout: stop reading for a while (a slow consumer), or close it (a consumer
+  // that went away, like `asession | head -1`).
+  const readerActions = async () => {
+    const p = spec.stdout_pause;
+    if (p && (!p.after || (await waitEvent(p.after, p.occurrence ?? 1))) && !exited) {
+      child.stdout.pause();
+      await sleep(p.ms);
+      child.stdout.resume();
+    }
+    const c = spec.stdout_close;
+    if (c && (!c.after || (await waitEvent(c.after, c.occurrence ?? 1))) && !exited) {
+      readerClosed = true;
+      child.stdout.destroy();
+    }
+  };
+
+  const err = await Promise.race([Promise.all([drive(), sendSignal(), readerActions(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
   clearTimeout(timer);
   if (err) failures.push(`could not start ${cmdPath}: ${err.message}`);
   if (!child.stdin.destroyed) child.stdin.destroy();
-  if (pending) badLines.push(pending);
+  // A line cut by our own closing of stdout is not the implementation's fault.
+  if (pending && !readerClosed) badLines.push(pending);
   const ms = Date.now() - started;
 
   // Every ascp the implementation started (the simulator records its pid) must be gone once the
@@ -430,6 +448,11 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
     if (!r.ok) {
       f.push(`frames_received: expected ${JSON.stringify(expect.frames_received[r.failedAt])} (in order); frames the simulator received: ${JSON.stringify(frames).slice(0, 1500)}`);
     }
+  }
+  if (expect.file_lists_removed) {
+    const lists = record.filter((r) => r.kind === "file_list");
+    if (!lists.length) f.push("file_lists_removed: the simulator recorded no file list");
+    for (const l of lists) if (existsSync(l.path)) f.push(`file_lists_removed: ${l.path} still exists after the run`);
   }
   for (const m of expect.frames_absent ?? []) {
     const hit = frames.find((fr) => matches(m, fr));
