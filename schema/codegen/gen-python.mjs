@@ -85,19 +85,11 @@ class Model {
   // Python expression converting `value` (the JSON value) for a node: nested objects become their class.
   convert(raw, owner, value) {
     const node = this.deref(raw);
-    const alts = node.oneOf ?? node.anyOf;
-    if (alts) {
-      const objects = alts.map((a) => this.deref(a)).filter((a) => this.isObject(a));
-      if (objects.length === 1) return `${this.classFor(objects[0], owner)}.from_json(${value}) if isinstance(${value}, dict) else ${value}`;
-      return value;
-    }
-    if (this.isObject(node)) return `${this.classFor(node, owner)}.from_json(${value}) if isinstance(${value}, dict) else ${value}`;
-    if (node.type === "array" && node.items) {
-      const item = this.deref(node.items);
-      if (this.isObject(item)) {
-        const cls = this.classFor(item, owner);
-        return `[${cls}.from_json(x) if isinstance(x, dict) else x for x in ${value}] if isinstance(${value}, list) else ${value}`;
-      }
+    const alts = (node.oneOf ?? node.anyOf ?? [node]).map((a) => this.deref(a));
+    const objects = alts.filter((a) => this.isObject(a));
+    if (objects.length === 1) return `_object(${this.classFor(objects[0], owner)}, ${value})`;
+    if (node.type === "array" && node.items && this.isObject(this.deref(node.items))) {
+      return `_objects(${this.classFor(this.deref(node.items), owner)}, ${value})`;
     }
     return value;
   }
@@ -135,9 +127,11 @@ function dataclass(model, { name, schema }) {
   if (openEnded) out += `    _KNOWN = ${frozenset(entries.map(([k]) => k), "    ")}\n\n`;
   out += "    @classmethod\n";
   out += `    def from_json(cls, data: Dict[str, Any]) -> "${name}":\n`;
+  // A missing key becomes None whatever the schema says: one odd line must not stop the stream of events.
+  out += "        get: Any = data.get\n";
   out += "        return cls(\n";
   for (const [key, prop] of ordered) {
-    out += `            ${pyName(key)}=${model.convert(prop, `${name}${pascal(key)}`, `data.get(${pyStr(key)})`)},\n`;
+    out += `            ${pyName(key)}=${model.convert(prop, `${name}${pascal(key)}`, `get(${pyStr(key)})`)},\n`;
   }
   if (openEnded) out += "            extra={k: v for k, v in data.items() if k not in cls._KNOWN},\n";
   out += "            raw=data,\n";
@@ -186,20 +180,26 @@ export default async function generate({ loadSchema }) {
   out += '"""Typed events and commands of asession\'s NDJSON protocol."""\n\n';
   out += "from __future__ import annotations\n\n";
   out += "from dataclasses import dataclass, field, fields\n";
-  out += "from typing import Any, Dict, List, Literal, Optional, TypedDict, Union\n\n\n";
+  out += "from typing import Any, Dict, List, Literal, Optional, Type, TypedDict, Union\n\n\n";
+  out += "def _object(cls: Any, value: Any) -> Any:\n";
+  out += "    return cls.from_json(value) if isinstance(value, dict) else value\n\n\n";
+  out += "def _objects(cls: Any, value: Any) -> Any:\n";
+  out += "    return [_object(cls, item) for item in value] if isinstance(value, list) else value\n\n\n";
   out += "def _repr_set_fields(self: Any) -> str:\n";
   out += '    # An ascp event names ~150 optional fields and a frame sets a few: show only those.\n';
   out += "    shown = (f for f in fields(self) if f.repr and getattr(self, f.name) is not None)\n";
   out += '    return f"{type(self).__name__}({\', \'.join(f\'{f.name}={getattr(self, f.name)!r}\' for f in shown)})"\n\n\n';
   for (const cls of eventModel.classes.values()) out += dataclass(eventModel, cls) + "\n\n";
-  out += `Event = Union[${eventNames.join(", ")}]\n\n`;
+  out += `EngineEvent = Union[${eventNames.filter((n) => n !== fallback).join(", ")}]\n`;
+  out += `Event = Union[EngineEvent, ${fallback}]\n\n`;
   out += `#: Event types ascp sends (others pass through as ${fallback} too).\n`;
   out += `ASCP_EVENT_TYPES = ${frozenset(ascpTypes, "")}\n\n`;
   out += "#: Event types the engine adds, with their classes.\n";
-  out += `ENGINE_EVENTS = {\n${Object.entries(engineTypes).map(([t, c]) => `    ${pyStr(t)}: ${c},\n`).join("")}}\n\n\n`;
+  out += `ENGINE_EVENTS: Dict[str, Type[EngineEvent]] = {\n${Object.entries(engineTypes).map(([t, c]) => `    ${pyStr(t)}: ${c},\n`).join("")}}\n\n\n`;
   out += "def from_json(data: Dict[str, Any]) -> Event:\n";
   out += `    """Builds the typed event for one decoded stdout line; any type the engine does not add is an ${fallback}."""\n`;
-  out += `    return ENGINE_EVENTS.get(data.get("type"), ${fallback}).from_json(data)\n\n\n`;
+  out += `    engine_event = ENGINE_EVENTS.get(str(data.get("type")))\n`;
+  out += `    return engine_event.from_json(data) if engine_event else ${fallback}.from_json(data)\n\n\n`;
   for (const name of commandNames) out += typedDict(commandModel, name, commandModel.deref({ $ref: `#/$defs/${name}` })) + "\n\n";
   out += `Command = Union[${commandNames.join(", ")}]\n`;
   return [{ path: OUT, content: out }];

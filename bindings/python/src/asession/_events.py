@@ -5,7 +5,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field, fields
-from typing import Any, Dict, List, Literal, Optional, TypedDict, Union
+from typing import Any, Dict, List, Literal, Optional, Type, TypedDict, Union
+
+
+def _object(cls: Any, value: Any) -> Any:
+    return cls.from_json(value) if isinstance(value, dict) else value
+
+
+def _objects(cls: Any, value: Any) -> Any:
+    return [_object(cls, item) for item in value] if isinstance(value, list) else value
 
 
 def _repr_set_fields(self: Any) -> str:
@@ -36,13 +44,14 @@ class SpawnEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "SpawnEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            session_index=data.get("session_index"),
-            attempt=data.get("attempt"),
-            pid=data.get("pid"),
-            ascp_path=data.get("ascp_path"),
-            argv=data.get("argv"),
+            type=get("type"),
+            session_index=get("session_index"),
+            attempt=get("attempt"),
+            pid=get("pid"),
+            ascp_path=get("ascp_path"),
+            argv=get("argv"),
             raw=data,
         )
 
@@ -71,14 +80,15 @@ class RetryEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "RetryEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            session_index=data.get("session_index"),
-            attempt=data.get("attempt"),
-            code=data.get("code"),
-            name=data.get("name"),
-            message=data.get("message"),
-            delay_sec=data.get("delay_sec"),
+            type=get("type"),
+            session_index=get("session_index"),
+            attempt=get("attempt"),
+            code=get("code"),
+            name=get("name"),
+            message=get("message"),
+            delay_sec=get("delay_sec"),
             raw=data,
         )
 
@@ -101,11 +111,12 @@ class CommandRejectedEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "CommandRejectedEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            line=data.get("line"),
-            reason=data.get("reason"),
-            session_index=data.get("session_index"),
+            type=get("type"),
+            line=get("line"),
+            reason=get("reason"),
+            session_index=get("session_index"),
             raw=data,
         )
 
@@ -129,12 +140,13 @@ class WarningEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "WarningEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            code=data.get("code"),
-            message=data.get("message"),
-            session_index=data.get("session_index"),
-            key=data.get("key"),
+            type=get("type"),
+            code=get("code"),
+            message=get("message"),
+            session_index=get("session_index"),
+            key=get("key"),
             raw=data,
         )
 
@@ -159,14 +171,15 @@ class ResultEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "ResultEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            status=data.get("status"),
-            exit_code=data.get("exit_code"),
-            error=ErrorInfo.from_json(data.get("error")) if isinstance(data.get("error"), dict) else data.get("error"),
-            sessions=[SessionOutcome.from_json(x) if isinstance(x, dict) else x for x in data.get("sessions")] if isinstance(data.get("sessions"), list) else data.get("sessions"),
-            totals=ResultEventTotals.from_json(data.get("totals")) if isinstance(data.get("totals"), dict) else data.get("totals"),
-            elapsed_ms=data.get("elapsed_ms"),
+            type=get("type"),
+            status=get("status"),
+            exit_code=get("exit_code"),
+            error=_object(ErrorInfo, get("error")),
+            sessions=_objects(SessionOutcome, get("sessions")),
+            totals=_object(ResultEventTotals, get("totals")),
+            elapsed_ms=get("elapsed_ms"),
             raw=data,
         )
 
@@ -192,12 +205,13 @@ class ErrorInfo:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "ErrorInfo":
+        get: Any = data.get
         return cls(
-            source=data.get("source"),
-            message=data.get("message"),
-            retryable=data.get("retryable"),
-            code=data.get("code"),
-            name=data.get("name"),
+            source=get("source"),
+            message=get("message"),
+            retryable=get("retryable"),
+            code=get("code"),
+            name=get("name"),
             raw=data,
         )
 
@@ -235,21 +249,22 @@ class SessionOutcome:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "SessionOutcome":
+        get: Any = data.get
         return cls(
-            session_index=data.get("session_index"),
-            status=data.get("status"),
-            attempts=data.get("attempts"),
-            error=ErrorInfo.from_json(data.get("error")) if isinstance(data.get("error"), dict) else data.get("error"),
-            session_id=data.get("session_id"),
-            pid=data.get("pid"),
-            exit_code=data.get("exit_code"),
-            signal=data.get("signal"),
-            stderr_tail=data.get("stderr_tail"),
-            files_passed=data.get("files_passed"),
-            files_failed=data.get("files_failed"),
-            files_skipped=data.get("files_skipped"),
-            bytes_transferred=data.get("bytes_transferred"),
-            file_bytes=data.get("file_bytes"),
+            session_index=get("session_index"),
+            status=get("status"),
+            attempts=get("attempts"),
+            error=_object(ErrorInfo, get("error")),
+            session_id=get("session_id"),
+            pid=get("pid"),
+            exit_code=get("exit_code"),
+            signal=get("signal"),
+            stderr_tail=get("stderr_tail"),
+            files_passed=get("files_passed"),
+            files_failed=get("files_failed"),
+            files_skipped=get("files_skipped"),
+            bytes_transferred=get("bytes_transferred"),
+            file_bytes=get("file_bytes"),
             raw=data,
         )
 
@@ -273,12 +288,13 @@ class ResultEventTotals:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "ResultEventTotals":
+        get: Any = data.get
         return cls(
-            files_passed=data.get("files_passed"),
-            files_failed=data.get("files_failed"),
-            files_skipped=data.get("files_skipped"),
-            bytes_transferred=data.get("bytes_transferred"),
-            file_bytes=data.get("file_bytes"),
+            files_passed=get("files_passed"),
+            files_failed=get("files_failed"),
+            files_skipped=get("files_skipped"),
+            bytes_transferred=get("bytes_transferred"),
+            file_bytes=get("file_bytes"),
             raw=data,
         )
 
@@ -769,169 +785,171 @@ class AscpEvent:
 
     @classmethod
     def from_json(cls, data: Dict[str, Any]) -> "AscpEvent":
+        get: Any = data.get
         return cls(
-            type=data.get("type"),
-            session_index=data.get("session_index"),
-            file=data.get("file"),
-            size=data.get("size"),
-            written=data.get("written"),
-            bytes_cont=data.get("bytes_cont"),
-            rate=data.get("rate"),
-            loss=data.get("loss"),
-            query=data.get("query"),
-            code=data.get("code"),
-            password=data.get("password"),
-            progress=data.get("progress"),
-            remaining=data.get("remaining"),
-            elapsed=data.get("elapsed"),
-            rex_info=data.get("rex_info"),
-            block_info=data.get("block_info"),
-            disk_info=data.get("disk_info"),
-            rate_info=data.get("rate_info"),
-            min_rate=data.get("min_rate"),
-            description=data.get("description"),
-            elapsed_usec=data.get("elapsed_usec"),
-            service_level=data.get("service_level"),
-            session_id=data.get("session_id"),
-            user=data.get("user"),
-            host=data.get("host"),
-            encryption=data.get("encryption"),
-            adaptive=data.get("adaptive"),
-            direction=data.get("direction"),
-            remote=data.get("remote"),
-            port=data.get("port"),
-            user_str=data.get("user_str"),
-            command_id=data.get("command_id"),
-            start_byte=data.get("start_byte"),
-            end_byte=data.get("end_byte"),
-            token=data.get("token"),
-            cookie=data.get("cookie"),
-            query_response=data.get("query_response"),
-            source=data.get("source"),
-            destination=data.get("destination"),
-            bw_measurement=data.get("bw_measurement"),
-            bw_info=data.get("bw_info"),
-            pmtu=data.get("pmtu"),
-            transfer_bytes=data.get("transfer_bytes"),
-            file_bytes=data.get("file_bytes"),
-            operation=data.get("operation"),
-            delay=data.get("delay"),
-            pre_transfer_files=data.get("pre_transfer_files"),
-            pre_transfer_dirs=data.get("pre_transfer_dirs"),
-            pre_transfer_special=data.get("pre_transfer_special"),
-            pre_transfer_failed=data.get("pre_transfer_failed"),
-            partial_pre_transfer_bytes=data.get("partial_pre_transfer_bytes"),
-            pre_transfer_bytes=data.get("pre_transfer_bytes"),
-            priority=data.get("priority"),
-            transport=data.get("transport"),
-            vlink_id=data.get("vlink_id"),
-            vlink_on=data.get("vlink_on"),
-            vlink_cap_in=data.get("vlink_cap_in"),
-            vlink_cap_out=data.get("vlink_cap_out"),
-            manifest_file=data.get("manifest_file"),
-            arg_scans_attempted=data.get("arg_scans_attempted"),
-            arg_scans_completed=data.get("arg_scans_completed"),
-            path_scans_attempted=data.get("path_scans_attempted"),
-            path_scans_failed=data.get("path_scans_failed"),
-            path_scans_irregular=data.get("path_scans_irregular"),
-            path_scans_excluded=data.get("path_scans_excluded"),
-            dir_scans_completed=data.get("dir_scans_completed"),
-            file_scans_completed=data.get("file_scans_completed"),
-            dir_creates_attempted=data.get("dir_creates_attempted"),
-            dir_creates_failed=data.get("dir_creates_failed"),
-            dir_creates_passed=data.get("dir_creates_passed"),
-            transfers_attempted=data.get("transfers_attempted"),
-            transfers_failed=data.get("transfers_failed"),
-            transfers_passed=data.get("transfers_passed"),
-            transfers_skipped=data.get("transfers_skipped"),
-            fallback_protocol=data.get("fallback_protocol"),
-            retry_timeout=data.get("retry_timeout"),
-            pre_transfer_excluded=data.get("pre_transfer_excluded"),
-            xfer_id=data.get("xfer_id"),
-            xfer_retry=data.get("xfer_retry"),
-            tags=data.get("tags"),
-            fasp_file_arg_index=data.get("fasp_file_arg_index"),
-            arg_transfers_status=data.get("arg_transfers_status"),
-            arg_transfers_attempted=data.get("arg_transfers_attempted"),
-            arg_transfers_failed=data.get("arg_transfers_failed"),
-            arg_transfers_passed=data.get("arg_transfers_passed"),
-            arg_transfers_skipped=data.get("arg_transfers_skipped"),
-            fasp_file_id=data.get("fasp_file_id"),
-            rate_cap=data.get("rate_cap"),
-            min_rate_cap=data.get("min_rate_cap"),
-            policy_cap=data.get("policy_cap"),
-            priority_cap=data.get("priority_cap"),
-            rate_lock=data.get("rate_lock"),
-            min_rate_lock=data.get("min_rate_lock"),
-            policy_lock=data.get("policy_lock"),
-            file_checksum=data.get("file_checksum"),
-            server_hostname=data.get("server_hostname"),
-            server_node_id=data.get("server_node_id"),
-            client_node_id=data.get("client_node_id"),
-            server_cluster_id=data.get("server_cluster_id"),
-            client_cluster_id=data.get("client_cluster_id"),
-            file_checksum_type=data.get("file_checksum_type"),
-            server_docroot=data.get("server_docroot"),
-            client_docroot=data.get("client_docroot"),
-            node_user=data.get("node_user"),
-            client_user=data.get("client_user"),
-            source_prefix=data.get("source_prefix"),
-            remote_address=data.get("remote_address"),
-            tcp_port=data.get("tcp_port"),
-            cipher=data.get("cipher"),
-            resume_policy=data.get("resume_policy"),
-            create_policy=data.get("create_policy"),
-            manifest_policy=data.get("manifest_policy"),
-            precalc=data.get("precalc"),
-            overwrite_policy=data.get("overwrite_policy"),
-            rtt_autocorrect=data.get("rtt_autocorrect"),
-            time_policy=data.get("time_policy"),
-            manifest_path=data.get("manifest_path"),
-            manifest_inprogress=data.get("manifest_inprogress"),
-            partial_files=data.get("partial_files"),
-            files_encrypt=data.get("files_encrypt"),
-            files_decrypt=data.get("files_decrypt"),
-            datagram_size=data.get("datagram_size"),
-            prepost_command=data.get("prepost_command"),
-            xopt_flags=data.get("xopt_flags"),
-            v_link_version=data.get("v_link_version"),
-            peer_v_link_version=data.get("peer_v_link_version"),
-            v_link_local_enabled=data.get("v_link_local_enabled"),
-            v_link_local_id=data.get("v_link_local_id"),
-            v_link_local_cl=data.get("v_link_local_cl"),
-            v_link_remote_enabled=data.get("v_link_remote_enabled"),
-            v_link_remote_id=data.get("v_link_remote_id"),
-            vl_remote_cl=data.get("vl_remote_cl"),
-            ds_pipeline_depth=data.get("ds_pipeline_depth"),
-            peer_ds_pipeline_depth=data.get("peer_ds_pipeline_depth"),
-            local_ip=data.get("local_ip"),
-            source_base=data.get("source_base"),
-            read_block_size=data.get("read_block_size"),
-            write_block_size=data.get("write_block_size"),
-            cluster_num_nodes=data.get("cluster_num_nodes"),
-            cluster_node_id=data.get("cluster_node_id"),
-            move_range=data.get("move_range"),
-            move_range_low=data.get("move_range_low"),
-            move_range_high=data.get("move_range_high"),
-            keepalive=data.get("keepalive"),
-            test_login=data.get("test_login"),
-            use_proxy=data.get("use_proxy"),
-            proxy_ip=data.get("proxy_ip"),
-            rate_control_algorithm=data.get("rate_control_algorithm"),
-            client_mac_address=data.get("client_mac_address"),
-            offset=data.get("offset"),
-            chunk_size=data.get("chunk_size"),
-            post_transfer_validation=data.get("post_transfer_validation"),
-            overwrite_policy_cap=data.get("overwrite_policy_cap"),
-            extra_create_policy=data.get("extra_create_policy"),
-            stalled=data.get("stalled"),
-            fips_mode_enabled=data.get("fips_mode_enabled"),
+            type=get("type"),
+            session_index=get("session_index"),
+            file=get("file"),
+            size=get("size"),
+            written=get("written"),
+            bytes_cont=get("bytes_cont"),
+            rate=get("rate"),
+            loss=get("loss"),
+            query=get("query"),
+            code=get("code"),
+            password=get("password"),
+            progress=get("progress"),
+            remaining=get("remaining"),
+            elapsed=get("elapsed"),
+            rex_info=get("rex_info"),
+            block_info=get("block_info"),
+            disk_info=get("disk_info"),
+            rate_info=get("rate_info"),
+            min_rate=get("min_rate"),
+            description=get("description"),
+            elapsed_usec=get("elapsed_usec"),
+            service_level=get("service_level"),
+            session_id=get("session_id"),
+            user=get("user"),
+            host=get("host"),
+            encryption=get("encryption"),
+            adaptive=get("adaptive"),
+            direction=get("direction"),
+            remote=get("remote"),
+            port=get("port"),
+            user_str=get("user_str"),
+            command_id=get("command_id"),
+            start_byte=get("start_byte"),
+            end_byte=get("end_byte"),
+            token=get("token"),
+            cookie=get("cookie"),
+            query_response=get("query_response"),
+            source=get("source"),
+            destination=get("destination"),
+            bw_measurement=get("bw_measurement"),
+            bw_info=get("bw_info"),
+            pmtu=get("pmtu"),
+            transfer_bytes=get("transfer_bytes"),
+            file_bytes=get("file_bytes"),
+            operation=get("operation"),
+            delay=get("delay"),
+            pre_transfer_files=get("pre_transfer_files"),
+            pre_transfer_dirs=get("pre_transfer_dirs"),
+            pre_transfer_special=get("pre_transfer_special"),
+            pre_transfer_failed=get("pre_transfer_failed"),
+            partial_pre_transfer_bytes=get("partial_pre_transfer_bytes"),
+            pre_transfer_bytes=get("pre_transfer_bytes"),
+            priority=get("priority"),
+            transport=get("transport"),
+            vlink_id=get("vlink_id"),
+            vlink_on=get("vlink_on"),
+            vlink_cap_in=get("vlink_cap_in"),
+            vlink_cap_out=get("vlink_cap_out"),
+            manifest_file=get("manifest_file"),
+            arg_scans_attempted=get("arg_scans_attempted"),
+            arg_scans_completed=get("arg_scans_completed"),
+            path_scans_attempted=get("path_scans_attempted"),
+            path_scans_failed=get("path_scans_failed"),
+            path_scans_irregular=get("path_scans_irregular"),
+            path_scans_excluded=get("path_scans_excluded"),
+            dir_scans_completed=get("dir_scans_completed"),
+            file_scans_completed=get("file_scans_completed"),
+            dir_creates_attempted=get("dir_creates_attempted"),
+            dir_creates_failed=get("dir_creates_failed"),
+            dir_creates_passed=get("dir_creates_passed"),
+            transfers_attempted=get("transfers_attempted"),
+            transfers_failed=get("transfers_failed"),
+            transfers_passed=get("transfers_passed"),
+            transfers_skipped=get("transfers_skipped"),
+            fallback_protocol=get("fallback_protocol"),
+            retry_timeout=get("retry_timeout"),
+            pre_transfer_excluded=get("pre_transfer_excluded"),
+            xfer_id=get("xfer_id"),
+            xfer_retry=get("xfer_retry"),
+            tags=get("tags"),
+            fasp_file_arg_index=get("fasp_file_arg_index"),
+            arg_transfers_status=get("arg_transfers_status"),
+            arg_transfers_attempted=get("arg_transfers_attempted"),
+            arg_transfers_failed=get("arg_transfers_failed"),
+            arg_transfers_passed=get("arg_transfers_passed"),
+            arg_transfers_skipped=get("arg_transfers_skipped"),
+            fasp_file_id=get("fasp_file_id"),
+            rate_cap=get("rate_cap"),
+            min_rate_cap=get("min_rate_cap"),
+            policy_cap=get("policy_cap"),
+            priority_cap=get("priority_cap"),
+            rate_lock=get("rate_lock"),
+            min_rate_lock=get("min_rate_lock"),
+            policy_lock=get("policy_lock"),
+            file_checksum=get("file_checksum"),
+            server_hostname=get("server_hostname"),
+            server_node_id=get("server_node_id"),
+            client_node_id=get("client_node_id"),
+            server_cluster_id=get("server_cluster_id"),
+            client_cluster_id=get("client_cluster_id"),
+            file_checksum_type=get("file_checksum_type"),
+            server_docroot=get("server_docroot"),
+            client_docroot=get("client_docroot"),
+            node_user=get("node_user"),
+            client_user=get("client_user"),
+            source_prefix=get("source_prefix"),
+            remote_address=get("remote_address"),
+            tcp_port=get("tcp_port"),
+            cipher=get("cipher"),
+            resume_policy=get("resume_policy"),
+            create_policy=get("create_policy"),
+            manifest_policy=get("manifest_policy"),
+            precalc=get("precalc"),
+            overwrite_policy=get("overwrite_policy"),
+            rtt_autocorrect=get("rtt_autocorrect"),
+            time_policy=get("time_policy"),
+            manifest_path=get("manifest_path"),
+            manifest_inprogress=get("manifest_inprogress"),
+            partial_files=get("partial_files"),
+            files_encrypt=get("files_encrypt"),
+            files_decrypt=get("files_decrypt"),
+            datagram_size=get("datagram_size"),
+            prepost_command=get("prepost_command"),
+            xopt_flags=get("xopt_flags"),
+            v_link_version=get("v_link_version"),
+            peer_v_link_version=get("peer_v_link_version"),
+            v_link_local_enabled=get("v_link_local_enabled"),
+            v_link_local_id=get("v_link_local_id"),
+            v_link_local_cl=get("v_link_local_cl"),
+            v_link_remote_enabled=get("v_link_remote_enabled"),
+            v_link_remote_id=get("v_link_remote_id"),
+            vl_remote_cl=get("vl_remote_cl"),
+            ds_pipeline_depth=get("ds_pipeline_depth"),
+            peer_ds_pipeline_depth=get("peer_ds_pipeline_depth"),
+            local_ip=get("local_ip"),
+            source_base=get("source_base"),
+            read_block_size=get("read_block_size"),
+            write_block_size=get("write_block_size"),
+            cluster_num_nodes=get("cluster_num_nodes"),
+            cluster_node_id=get("cluster_node_id"),
+            move_range=get("move_range"),
+            move_range_low=get("move_range_low"),
+            move_range_high=get("move_range_high"),
+            keepalive=get("keepalive"),
+            test_login=get("test_login"),
+            use_proxy=get("use_proxy"),
+            proxy_ip=get("proxy_ip"),
+            rate_control_algorithm=get("rate_control_algorithm"),
+            client_mac_address=get("client_mac_address"),
+            offset=get("offset"),
+            chunk_size=get("chunk_size"),
+            post_transfer_validation=get("post_transfer_validation"),
+            overwrite_policy_cap=get("overwrite_policy_cap"),
+            extra_create_policy=get("extra_create_policy"),
+            stalled=get("stalled"),
+            fips_mode_enabled=get("fips_mode_enabled"),
             extra={k: v for k, v in data.items() if k not in cls._KNOWN},
             raw=data,
         )
 
 
-Event = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, AscpEvent]
+EngineEvent = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent]
+Event = Union[EngineEvent, AscpEvent]
 
 #: Event types ascp sends (others pass through as AscpEvent too).
 ASCP_EVENT_TYPES = frozenset(
@@ -960,7 +978,7 @@ ASCP_EVENT_TYPES = frozenset(
 )
 
 #: Event types the engine adds, with their classes.
-ENGINE_EVENTS = {
+ENGINE_EVENTS: Dict[str, Type[EngineEvent]] = {
     "SPAWN": SpawnEvent,
     "RETRY": RetryEvent,
     "COMMAND_REJECTED": CommandRejectedEvent,
@@ -971,7 +989,8 @@ ENGINE_EVENTS = {
 
 def from_json(data: Dict[str, Any]) -> Event:
     """Builds the typed event for one decoded stdout line; any type the engine does not add is an AscpEvent."""
-    return ENGINE_EVENTS.get(data.get("type"), AscpEvent).from_json(data)
+    engine_event = ENGINE_EVENTS.get(str(data.get("type")))
+    return engine_event.from_json(data) if engine_event else AscpEvent.from_json(data)
 
 
 class _StartCommandRequired(TypedDict):

@@ -8,7 +8,7 @@ import subprocess
 import threading
 import time
 from types import TracebackType
-from typing import IO, Any, Iterator, List, Mapping, Optional, Type, Union
+from typing import IO, Any, Iterator, List, Mapping, Optional, Type, Union, cast
 
 from . import _common
 from ._common import EngineArg, Spec
@@ -151,8 +151,8 @@ class Session:
 
     def _read_stderr(self) -> None:
         assert self._proc is not None and self._proc.stderr is not None
-        stream = self._proc.stderr
-        for chunk in iter(lambda: stream.read1(65536), b""):
+        fd = self._proc.stderr.fileno()
+        for chunk in iter(lambda: os.read(fd, 65536), b""):
             self._stderr.feed(chunk)
             self._tee_stderr = _common.tee(self._tee_stderr, chunk)
 
@@ -186,7 +186,7 @@ class Session:
         if item is not _EOF:
             if isinstance(item, ResultEvent):
                 self._result = item
-            return item
+            return cast(Event, item)
         self._eof = True
         try:
             proc.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
