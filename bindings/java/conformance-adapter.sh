@@ -19,6 +19,8 @@ if stale; then
     flock 9
     if stale; then
       (cd "$here" && mvn -q -B -Dstyle.color=never compile dependency:build-classpath -DincludeScope=runtime -Dmdep.outputFile="$cp_file") >&2
+      # build-classpath leaves an unchanged file untouched; its time marks this build.
+      touch "$cp_file"
     fi
   ) 9>"$target/.adapter-build.lock"
 fi

@@ -121,8 +121,9 @@ public final class ConformanceAdapter {
     } catch (TransferException e) {
       return e.exitCode();
     } catch (EngineException e) {
-      // Without RESULT (events: ascp, or an engine crash) the engine's own status is the answer.
-      err.println("asession-java adapter: " + e.getMessage());
+      // Without RESULT (events: ascp, or an engine crash) the engine's own status is the answer. Its stderr has
+      // already been forwarded, so only the first line of the message.
+      err.println("asession-java adapter: " + e.getMessage().lines().findFirst().orElse(""));
       return e.exitCode() != null ? e.exitCode() : 1;
     } catch (AsessionException e) {
       err.println("asession-java adapter: " + e.getMessage());
