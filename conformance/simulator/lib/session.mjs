@@ -17,6 +17,15 @@ const ADAPTIVE = { fixed: "Fixed", low: "Trickle", high: "Adaptive", fair: "Adap
 const RESUME = ["none", "attrs", "sparse_csum", "full_csum"];
 const ERRNO_CODES = { ENOENT: 4, EACCES: 5, EPERM: 5, ENOTDIR: 6, EISDIR: 7, ENOSPC: 25, EROFS: 26, EMFILE: 23 };
 
+// The local account name; containers may run as a uid without a passwd entry.
+function clientUser(env) {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return env.USER || String(process.getuid?.() ?? "unknown");
+  }
+}
+
 // Connects to the manager; ascp gives up after the management connect timeout (5 s default).
 export function connectMgmt({ host, port }, timeoutMs = 5000) {
   return new Promise((resolve, reject) => {
@@ -143,7 +152,8 @@ export class Session {
     this.recorder.write({ kind: "fault", type: "crash", frames: this.framesSent, bytes: this.transferBytes });
     this.recorder.write({ kind: "exit", code: null, signal: "SIGKILL" });
     const kill = () => process.kill(process.pid, "SIGKILL");
-    if (!this.socket) kill();
+    if (!this.socket) return kill();
+    // The write callback runs once everything queued before it is flushed.
     this.socket.write("", kill);
     setTimeout(kill, 500);
   }
@@ -402,7 +412,7 @@ export class Session {
       PolicyLock: "No",
       ServerHostname: o.host,
       FileChecksumType: o.fileChecksum ?? "none",
-      ClientUser: os.userInfo().username,
+      ClientUser: clientUser(this.env),
       RemoteAddress: "127.0.0.1",
       TCPPort: o.tcpPort ?? 33001,
       Cipher: cipher,
