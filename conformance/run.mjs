@@ -246,11 +246,15 @@ async function runCase(c, opts, validateEvents) {
   );
   const spawnError = new Promise((r) => child.on("error", (err) => r(err)));
 
-  // Resolves true once `count` events match `matcher`, false if the process ends first.
+  // Resolves true once `count` events match `matcher`, false if the process ends first. Each
+  // waiter scans only the events that arrived since its last look.
   const waitEvent = (matcher, count = 1) =>
     new Promise((res) => {
+      let seen = 0;
+      let hits = 0;
       const check = () => {
-        if (events.filter((x) => matches(matcher, x.e)).length >= count) {
+        for (; seen < events.length; seen++) if (matches(matcher, events[seen].e)) hits++;
+        if (hits >= count) {
           waiters.delete(check);
           res(true);
         } else if (exited) {
@@ -377,17 +381,18 @@ async function runCase(c, opts, validateEvents) {
   return { name: c.name, status, ms, failures, dir: work, exit: exitInfo, events: events.map((x) => x.e), stderr: stderrText };
 }
 
-function describeNearest(matcher, events, from) {
-  const scored = events
-    .map((e, i) => ({ i, e, s: closeness(matcher, e) }))
+// items: [{e, t?}] (t: ms since spawn, for stdout events).
+function describeNearest(matcher, items, from) {
+  const scored = items
+    .map(({ e, t }, i) => ({ i, e, t, s: closeness(matcher, e) }))
     .filter((x) => x.i >= from && x.s > 0)
     .sort((a, b) => b.s - a.s || a.i - b.i)
     .slice(0, 3);
   if (!scored.length) {
-    const types = events.map((e) => e.type).join(" ");
-    return `      events seen (types): ${types || "(none)"}`;
+    const types = items.map(({ e }) => e.type ?? e.kind).join(" ");
+    return `      seen: ${types || "(nothing)"}`;
   }
-  return scored.map((x) => `      nearest #${x.i}: ${JSON.stringify(x.e)}\n        why: ${mismatch(matcher, x.e)}`).join("\n");
+  return scored.map((x) => `      nearest #${x.i}${x.t !== undefined ? ` (${x.t} ms)` : ""}: ${JSON.stringify(x.e)}\n        why: ${mismatch(matcher, x.e)}`).join("\n");
 }
 
 function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, stderrText, exitInfo, record, ms, resolvePath, validateEvents }) {
@@ -414,7 +419,7 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
     const r = subsequence(expect.events, events);
     if (!r.ok) {
       f.push(
-        `events: expected #${r.failedAt} ${JSON.stringify(expect.events[r.failedAt])} after event #${r.from - 1} (matched so far at ${JSON.stringify(r.positions)})\n${describeNearest(expect.events[r.failedAt], events, r.from)}`,
+        `events: expected #${r.failedAt} ${JSON.stringify(expect.events[r.failedAt])} after event #${r.from - 1} (matched so far at ${JSON.stringify(r.positions)})\n${describeNearest(expect.events[r.failedAt], timed, r.from)}`,
       );
     }
   }
@@ -461,7 +466,7 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
   if (expect.records) {
     const r = subsequence(expect.records, record);
     if (!r.ok) {
-      f.push(`records: expected ${JSON.stringify(expect.records[r.failedAt])} (in order); record kinds: ${record.map((x) => x.kind).join(" ")}\n${describeNearest(expect.records[r.failedAt], record, r.from)}`);
+      f.push(`records: expected ${JSON.stringify(expect.records[r.failedAt])} (in order); record kinds: ${record.map((x) => x.kind).join(" ")}\n${describeNearest(expect.records[r.failedAt], record.map((e) => ({ e })), r.from)}`);
     }
   }
   for (const c of expect.record_count ?? []) {
