@@ -56,8 +56,9 @@ public final class Session implements AutoCloseable {
   private final Thread stdoutReader;
   private final Thread stderrReader;
   // Separate locks: a blocked write to the engine must not stall the stderr drain nor events().
+  // stateLock guards the stderr tail and the first failure.
   private final Object writeLock = new Object();
-  private final Object tailLock = new Object();
+  private final Object stateLock = new Object();
 
   private boolean inputClosed;
   private boolean eventsTaken;
@@ -167,7 +168,7 @@ public final class Session implements AutoCloseable {
 
   private void keepStderr(String line) {
     String kept = line.length() > STDERR_TAIL_CHARS ? line.substring(line.length() - STDERR_TAIL_CHARS) : line;
-    synchronized (tailLock) {
+    synchronized (stateLock) {
       stderrTail.addLast(kept);
       stderrTailChars += kept.length() + 1;
       while (stderrTailChars > STDERR_TAIL_CHARS) stderrTailChars -= stderrTail.removeFirst().length() + 1;
@@ -176,13 +177,13 @@ public final class Session implements AutoCloseable {
 
   /** The last lines (up to 64 KiB) the engine wrote to stderr. */
   public String stderrTail() {
-    synchronized (tailLock) {
+    synchronized (stateLock) {
       return String.join("\n", stderrTail);
     }
   }
 
   private void fail(AsessionException e) {
-    synchronized (tailLock) {
+    synchronized (stateLock) {
       if (failure == null) failure = e;
     }
   }
