@@ -2,6 +2,7 @@
 
 const ESC = "\x1b";
 export const PATH_FIELDS = new Set(["Source", "Destination", "File"]);
+const MAX_LINE = 1 << 20;
 
 export function escapePath(p) {
   return p.replace(/[\n\r\x1b]/g, (c) => (c === "\n" ? `${ESC}n` : c === "\r" ? `${ESC}r` : `${ESC}${ESC}`));
@@ -70,6 +71,12 @@ export class FrameParser {
       let value = line.slice(colon + 1);
       if (value.startsWith(" ")) value = value.slice(1);
       this.current.fields[name] = PATH_FIELDS.has(name) ? unescapePath(value) : value;
+    }
+    // A peer that never sends a newline must not grow the buffer without bound.
+    if (this.buf.length > MAX_LINE) {
+      junk.push({ reason: `line longer than ${MAX_LINE} characters`, raw: `${this.buf.slice(0, 200)}…` });
+      this.buf = "";
+      if (this.current) this.current.bad = "line too long";
     }
     return { frames, junk };
   }

@@ -115,6 +115,10 @@ export class Session {
 
   // Fields keep the order given; SessionId/UserStr go last unless the caller placed them.
   send(type, fields) {
+    // Without -M, errors would otherwise be invisible.
+    if (!this.socket && (type === "ERROR" || type === "FILEERROR")) {
+      process.stderr.write(`ascp: ${fields.File ? `${fields.File}: ` : ""}${fields.Description} (code ${fields.Code})\n`);
+    }
     if (this.dead || !this.socket) return;
     this.writeRaw(encodeFrame(type, { ...fields, ...this.ids() }));
     this.framesSent++;

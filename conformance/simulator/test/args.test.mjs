@@ -75,4 +75,11 @@ describe("frames", () => {
     expect(r.frames.map((f) => f.frame.Type)).toEqual(["CANCEL"]);
     expect(r.junk.map((j) => j.reason)).toEqual(["line outside a frame", "frame cut by a new header", expect.stringMatching(/without a field name/)]);
   });
+
+  test("parser: an endless line is dropped, not buffered forever", () => {
+    const p = new FrameParser();
+    const r = p.feed(`FASPMGR 2\nType: RATE\nRate: ${"9".repeat(1_100_000)}`);
+    expect(r.junk[0].reason).toMatch(/longer than/);
+    expect(p.feed("\n\nFASPMGR 2\nType: CANCEL\n\n").frames.map((f) => f.frame.Type)).toEqual(["CANCEL"]);
+  });
 });

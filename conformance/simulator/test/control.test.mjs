@@ -255,9 +255,10 @@ describe("usage", () => {
   test("no -M: the transfer still runs", async () => {
     mkdirSync(hostDir("q"), { recursive: true });
     const src = file("n", 10);
-    const run = await runSim({ args: send(src, "/q"), env, mgmt: false });
+    const run = await runSim({ args: send(src, path.join(local, "gone"), "/q"), env, mgmt: false });
     expect((await run.exit).code).toBe(0);
     expect(existsSync(hostDir("q", "n"))).toBe(true);
+    expect(run.stderr).toMatch(/gone: No such file or directory.*\(code 4\)/);
   });
 
   test("unreachable -M: exit 1 with ascp's message", () => {
