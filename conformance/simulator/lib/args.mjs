@@ -43,7 +43,8 @@ const mgmt = (v, name) => {
   const m = /^(?:(.+):)?(\d+)$/.exec(v);
   if (!m) throw new UsageError(`${name}: '${v}' must be port or host:port`);
   // A bare port is shown as localhost (ascp's wording) but dialled on 127.0.0.1, where managers listen.
-  return { host: m[1] ?? "127.0.0.1", port: port(m[2], name), shown: m[1] ?? "localhost" };
+  const host = m[1]?.replace(/^\[(.*)\]$/, "$1");
+  return { host: host ?? "127.0.0.1", port: port(m[2], name), shown: m[1] ?? "localhost" };
 };
 const cluster = (v, name) => {
   const m = /^(\d+):(\d+)$/.exec(v);

@@ -23,6 +23,7 @@ describe("command line", () => {
 
   test("-M host:port, -C i:N, rates with suffixes and percentages", () => {
     expect(parseArgs(["-M", "localhost:99"]).opts.mgmt).toEqual({ host: "localhost", port: 99, shown: "localhost" });
+    expect(parseArgs(["-M", "[::1]:99"]).opts.mgmt).toEqual({ host: "::1", port: 99, shown: "[::1]" });
     expect(parseArgs(["-C", "2:3"]).opts.cluster).toEqual({ index: 2, count: 3 });
     expect(parseRate("100m")).toBe(100000);
     expect(parseRate("2G")).toBe(2000000);
