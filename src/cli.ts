@@ -7,6 +7,7 @@ import { parseInvocation, parseSpecText, readSpecFile, InputReader, type SpecSou
 import { validateSessionSpec } from "./validate.js";
 import { planTransfer, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
 import { findAscp, AscpNotFoundError } from "./plan/discover.js";
+import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
@@ -81,6 +82,16 @@ async function main(): Promise<number> {
   } catch (error) {
     if (error instanceof AscpNotFoundError) return fail(EXIT.NO_ASCP, error.message);
     throw error;
+  }
+
+  const extras = agentExtras(session.agent ?? {}, session.spec, ascpPath, {
+    isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
+    isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+  });
+  // The generated options end with --dest64; the agent's extras go just before it.
+  plan = { ...plan, env: { ...plan.env, ...extras.env }, args: [...plan.args.slice(0, -1), ...extras.args, ...plan.args.slice(-1)] };
+  if ((session.agent?.trusted_certs ?? []).filter((c) => fs.statSync(c, { throwIfNoEntry: false })?.isFile()).length > 1) {
+    log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
   }
 
   if (invocation.dryRun) {
