@@ -250,8 +250,10 @@ def test_async_cancellation_of_the_waiting_task_reaps_the_engine(tmp_path: Path)
     async def run() -> int:
         s = AsyncSession({}, engine=str(fake), grace_sec=0.5)
         await s.start()
+        async for _ in s:
+            break  # INIT: the fake now ignores SIGTERM
         task = asyncio.ensure_future(s.wait())
-        await asyncio.sleep(0.3)
+        await asyncio.sleep(0.1)
         task.cancel()
         with pytest.raises(asyncio.CancelledError):
             await task

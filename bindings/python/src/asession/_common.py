@@ -14,6 +14,9 @@ from ._events import Event, ResultEvent, from_json
 EngineArg = Union[str, "os.PathLike[str]", Sequence[str], None]
 Spec = Union[Mapping[str, Any], str]
 
+#: The engine runs in its own session (process group) on POSIX, so a Ctrl-C at the terminal reaches only
+#: this program, which then cancels the engine once: a second signal would make it kill ascp at once.
+OWN_SESSION = os.name == "posix"
 #: How long the engine gets to cancel cleanly after SIGTERM before it is killed.
 DEFAULT_GRACE_SEC = 10.0
 #: How much of the engine's stderr is kept for error messages.

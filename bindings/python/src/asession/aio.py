@@ -56,6 +56,7 @@ class AsyncSession:
         self._scanned = 0
         self._result: Optional[ResultEvent] = None
         self._eof = False
+        self._terminated = False
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -68,6 +69,7 @@ class AsyncSession:
             self._proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,
                 stderr=asyncio.subprocess.PIPE, cwd=self._cwd, env=self._env,
+                start_new_session=_common.OWN_SESSION,
             )
         except OSError as exc:
             raise EngineNotFoundError(f"could not start {argv}: {exc}", [" ".join(argv)]) from exc
@@ -121,8 +123,10 @@ class AsyncSession:
 
     def _signal(self, kill: bool) -> None:
         proc = self._proc
-        if proc is None or proc.returncode is not None:
+        # SIGTERM once only: the engine takes a second signal as "kill ascp now, skip the clean cancel".
+        if proc is None or proc.returncode is not None or (self._terminated and not kill):
             return
+        self._terminated = True
         try:
             if kill:
                 proc.kill()
@@ -258,8 +262,8 @@ class AsyncSession:
         await self.send(_common.done_command(linger, session_index))
 
     def cancel(self) -> None:
-        """Cancels the job: SIGTERM to the engine, which stops ascp cleanly, writes RESULT ``cancelled``
-        and exits 130. Not a coroutine; ``await wait(raise_on_failure=False)`` for the RESULT.
+        """Cancels the job: SIGTERM to the engine (once; later calls do nothing), which stops ascp cleanly,
+        writes RESULT ``cancelled`` and exits 130. Not a coroutine; ``await wait(raise_on_failure=False)`` for the RESULT.
         (``await send({"type": "CANCEL"})`` instead asks ascp itself to cancel, through the engine.)"""
         self._require_started()
         self._signal(kill=False)

@@ -65,6 +65,7 @@ class Session:
         self._stderr = _common.StderrTail()
         self._result: Optional[ResultEvent] = None
         self._eof = False
+        self._terminated = False
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -76,7 +77,7 @@ class Session:
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=self._cwd, env=self._env,
+                cwd=self._cwd, env=self._env, start_new_session=_common.OWN_SESSION,
             )
         except OSError as exc:
             raise EngineNotFoundError(f"could not start {argv}: {exc}", [" ".join(argv)]) from exc
@@ -105,7 +106,7 @@ class Session:
         if proc is None:
             return
         if proc.poll() is None:
-            proc.terminate()
+            self._terminate()
             try:
                 proc.wait(self.grace_sec)
             except subprocess.TimeoutExpired:
@@ -237,12 +238,18 @@ class Session:
         self.send(_common.done_command(linger, session_index))
 
     def cancel(self) -> None:
-        """Cancels the job: SIGTERM to the engine, which stops ascp cleanly, writes RESULT ``cancelled``
-        and exits 130. Does not wait: call ``wait(raise_on_failure=False)`` for the RESULT.
+        """Cancels the job: SIGTERM to the engine (once; later calls do nothing), which stops ascp cleanly,
+        writes RESULT ``cancelled`` and exits 130. Does not wait: ``wait(raise_on_failure=False)`` gives the RESULT.
         (``send({"type": "CANCEL"})`` instead asks ascp itself to cancel, through the engine.)"""
-        proc = self._require_started()
-        if proc.poll() is None:
-            proc.terminate()
+        self._require_started()
+        self._terminate()
+
+    def _terminate(self) -> None:
+        # Once only: the engine takes a second signal as "kill ascp now, skip the clean cancel".
+        assert self._proc is not None
+        if not self._terminated and self._proc.poll() is None:
+            self._terminated = True
+            self._proc.terminate()
 
     def close_input(self) -> None:
         """Closes the engine's stdin: no more commands (a persistent session then finishes)."""
