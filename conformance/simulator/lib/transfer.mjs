@@ -55,6 +55,9 @@ export class Limiter {
   }
 }
 
+// Files are copied one at a time, so one buffer serves every copy.
+const buf = Buffer.allocUnsafe(256 * 1024);
+
 const HASHES = { "sha-512": "sha512", "sha-384": "sha384", "sha-256": "sha256", sha1: "sha1", md5: "md5" };
 
 export function fileChecksum(file, type, start = 0, end = undefined) {
@@ -139,7 +142,6 @@ export async function copyRange(job, { from, end, partialSuffix, preserveMtime }
   let pos = from;
   let written = 0;
   try {
-    const buf = Buffer.allocUnsafe(256 * 1024);
     while (pos < end) {
       let n = Math.min(limiter.chunkSize(), end - pos, buf.length);
       n = hooks.allow(n);
