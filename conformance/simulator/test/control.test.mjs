@@ -1,9 +1,9 @@
 // Rates, commands on the management socket, persistent sessions, signals, multi-session.
-import { describe, test, expect, beforeEach } from "vitest";
+import { describe, test, expect, beforeEach, afterAll } from "vitest";
 import { writeFileSync, readFileSync, existsSync, mkdirSync } from "node:fs";
 import { spawnSync } from "node:child_process";
 import path from "node:path";
-import { runSim, tmpDir, sha, types, readRecord, ASCP } from "./harness.mjs";
+import { runSim, tmpDir, sha, types, readRecord, ASCP, cleanupTmp } from "./harness.mjs";
 
 let local;
 let remote;
@@ -16,6 +16,8 @@ const file = (name, size) => {
   writeFileSync(p, Buffer.alloc(size, name.charCodeAt(0)));
   return p;
 };
+
+afterAll(cleanupTmp);
 
 beforeEach(() => {
   local = tmpDir("local");

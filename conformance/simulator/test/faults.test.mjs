@@ -1,8 +1,8 @@
 // Scenario faults, as a manager's tests would use them, and what the record shows.
-import { describe, test, expect, beforeEach } from "vitest";
+import { describe, test, expect, beforeEach, afterAll } from "vitest";
 import { writeFileSync, readFileSync, statSync } from "node:fs";
 import path from "node:path";
-import { runSim, tmpDir, types, readRecord } from "./harness.mjs";
+import { runSim, tmpDir, types, readRecord, cleanupTmp } from "./harness.mjs";
 
 let local;
 let remote;
@@ -22,6 +22,8 @@ const sim = async (args, extraEnv, more = {}) => {
   return run;
 };
 const rec = () => readRecord(env.ASCP_SIM_RECORD);
+
+afterAll(cleanupTmp);
 
 beforeEach(() => {
   local = tmpDir("local");

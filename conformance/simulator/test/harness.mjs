@@ -3,7 +3,7 @@
 import net from "node:net";
 import { spawn } from "node:child_process";
 import { fileURLToPath } from "node:url";
-import { mkdtempSync, readFileSync, existsSync } from "node:fs";
+import { mkdtempSync, readFileSync, existsSync, rmSync } from "node:fs";
 import { createHash } from "node:crypto";
 import os from "node:os";
 import path from "node:path";
@@ -11,7 +11,17 @@ import { FrameParser } from "../lib/frames.mjs";
 
 export const ASCP = fileURLToPath(new URL("../ascp", import.meta.url));
 
-export const tmpDir = (tag = "t") => mkdtempSync(path.join(os.tmpdir(), `ascp-sim-${tag}-`));
+const created = [];
+export const tmpDir = (tag = "t") => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), `ascp-sim-${tag}-`));
+  created.push(dir);
+  return dir;
+};
+
+// Removes every folder tmpDir made in this test file (call from afterAll).
+export const cleanupTmp = () => {
+  for (const dir of created.splice(0)) rmSync(dir, { recursive: true, force: true });
+};
 
 export const sha = (file) => createHash("sha256").update(readFileSync(file)).digest("hex");
 

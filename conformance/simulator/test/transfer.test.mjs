@@ -1,9 +1,9 @@
 // Real copies through the simulator, checked like a manager would: frames and files on disk.
-import { describe, test, expect, beforeEach } from "vitest";
+import { describe, test, expect, beforeEach, afterAll } from "vitest";
 import { writeFileSync, mkdirSync, readFileSync, existsSync, statSync, utimesSync, truncateSync } from "node:fs";
 import path from "node:path";
 import { createHash } from "node:crypto";
-import { runSim, tmpDir, sha, types, readRecord } from "./harness.mjs";
+import { runSim, tmpDir, sha, types, readRecord, cleanupTmp } from "./harness.mjs";
 
 let local;
 let remote;
@@ -18,6 +18,8 @@ const sim = async (args, extra = {}) => {
   return run;
 };
 const only = (run, type) => run.frames.filter((f) => f.Type === type);
+
+afterAll(cleanupTmp);
 
 beforeEach(() => {
   local = tmpDir("local");
