@@ -3,7 +3,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EVENT_FIELDS } from "../generated/fields.js";
 import { escapePath } from "./escape.js";
-import { FrameParser, type FrameWarning } from "./frame-parser.js";
+import { FrameParser, type Frame, type FrameWarning } from "./frame-parser.js";
 
 const TRANSCRIPTS = "/work/shared/reference/transcripts";
 
@@ -75,6 +75,26 @@ describe("FrameParser: framing rules", () => {
     const parsed = parseText(text);
     expect(parsed.frames).toEqual(frames);
     expect(codes(parsed)).toEqual(warnings);
+  });
+
+  it("frames with the names of the previous frame share its names array; others get their own", () => {
+    const frames: Frame[] = [];
+    const parser = new FrameParser({ onFrame: (f) => frames.push(f), onWarning: () => {} });
+    const text = ["Type: STATS\nSize: 1\n", "Type: STATS\nSize: 2\n", "Type: STATS\n", "Type: STATS\nLoss: 3\n", "Type: STATS\nLoss: 4\n"]
+      .map((body) => `FASPMGR 2\n${body}\n`)
+      .join("");
+    parser.push(Buffer.from(text));
+    expect(frames.map((f) => [f.names, f.values])).toEqual([
+      [["Type", "Size"], ["STATS", "1"]],
+      [["Type", "Size"], ["STATS", "2"]],
+      [["Type"], ["STATS"]],
+      [["Type", "Loss"], ["STATS", "3"]],
+      [["Type", "Loss"], ["STATS", "4"]],
+    ]);
+    expect(frames[1]!.names).toBe(frames[0]!.names);
+    expect(frames[2]!.names).not.toBe(frames[1]!.names);
+    expect(frames[3]!.names).not.toBe(frames[2]!.names);
+    expect(frames[4]!.names).toBe(frames[3]!.names);
   });
 
   it("names the line and the dropped type in warnings", () => {

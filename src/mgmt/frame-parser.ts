@@ -1,9 +1,13 @@
 import { isAscii } from "node:buffer";
 
-/** One management frame: field names and values in frame order (parallel arrays, repeats kept). */
+/**
+ * One management frame: field names and values in frame order (parallel arrays, repeats kept).
+ * A frame with the same names as the previous one shares its names array (so typing can cache per
+ * shape): never mutate it.
+ */
 export interface Frame {
-  readonly names: string[];
-  readonly values: string[];
+  readonly names: readonly string[];
+  readonly values: readonly string[];
 }
 
 export type FrameWarningCode = "frame_dropped" | "malformed_frame" | "frame_too_long";
@@ -27,6 +31,13 @@ const CR = 0x0d;
 const SPACE = 0x20;
 // Any line starting with this is a header: ascp sends "FASPMGR 2"; the Go fixture has "FASPMGR2".
 const HEADER = "FASPMGR";
+const HEADER_FIRST = HEADER.charCodeAt(0);
+
+// text.startsWith(part, at) without its cost: V8 does not optimise startsWith with a position.
+function sameAt(text: string, at: number, part: string): boolean {
+  for (let i = 0; i < part.length; i++) if (text.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+  return true;
+}
 
 /**
  * Incremental parser of the management stream (reference §2). Works on whole lines: bytes are cut at LF
@@ -53,8 +64,12 @@ export class FrameParser {
   private partialBytes = 0;
   // Dropping the rest of an over-long line, up to its LF.
   private discarding = false;
-  // Open frame: null outside a frame.
+  // Open frame. While its names repeat those of the previous frame, names stays null and the previous
+  // frame's strings are reused: no allocation, and the strings' hashes are already computed.
+  private open = false;
+  private prev: readonly string[] = [];
   private names: string[] | null = null;
+  private count = 0;
   private values: string[] = [];
   private hasType = false;
   private frameBytes = 0;
@@ -107,12 +122,12 @@ export class FrameParser {
       const text = line.toString("utf8");
       this.line(text, 0, text.length, line.length, text.indexOf(":"));
     }
-    if (this.names !== null && !this.skipping) {
+    if (this.open && !this.skipping) {
       this.warn("frame_dropped", `stream ended inside a frame${this.typeOf()} (no empty line after it); frame dropped`);
     }
     this.discarding = false;
     this.skipping = false;
-    this.names = null;
+    this.open = false;
     this.warnedMalformed = false;
   }
 
@@ -167,11 +182,11 @@ export class FrameParser {
     if (end === start) {
       this.warnedMalformed = false;
       if (this.skipping) this.skipping = false;
-      else if (this.names !== null) this.finish(lineNo);
+      else if (this.open) this.finish(lineNo);
       return;
     }
-    if (end - start >= HEADER.length && text.startsWith(HEADER, start)) {
-      if (this.names !== null && !this.skipping) {
+    if (end - start >= HEADER.length && text.charCodeAt(start) === HEADER_FIRST && sameAt(text, start, HEADER)) {
+      if (this.open && !this.skipping) {
         this.warn(
           "frame_dropped",
           `line ${lineNo}: new header before the end of the previous frame${this.typeOf()}; previous frame dropped`,
@@ -179,14 +194,16 @@ export class FrameParser {
       }
       this.skipping = false;
       this.warnedMalformed = false;
-      this.names = [];
+      this.open = true;
+      this.names = null;
+      this.count = 0;
       this.values = [];
       this.hasType = false;
       this.frameBytes = byteLen;
       return;
     }
     if (this.skipping) return;
-    if (this.names === null) {
+    if (!this.open) {
       this.malformed(lineNo, "text outside a frame (no FASPMGR header before it) skipped");
       return;
     }
@@ -199,17 +216,27 @@ export class FrameParser {
       this.tooLong(lineNo, `frame longer than ${this.max} bytes`);
       return;
     }
-    const name = text.slice(start, colon);
+    let name = text.slice(start, colon);
+    if (this.names === null) {
+      const same = this.prev[this.count];
+      if (name === same) name = same;
+      else {
+        this.names = this.prev.slice(0, this.count);
+        this.names.push(name);
+      }
+    } else this.names.push(name);
+    this.count++;
     let v = colon + 1;
     if (v < end && text.charCodeAt(v) === SPACE) v++;
     if (name === "Type") this.hasType = true;
-    this.names.push(name);
     this.values.push(text.slice(v, end));
   }
 
   private finish(lineNo: number): void {
-    const frame: Frame = { names: this.names!, values: this.values };
-    this.names = null;
+    const names = this.names ?? (this.count === this.prev.length ? this.prev : this.prev.slice(0, this.count));
+    const frame: Frame = { names, values: this.values };
+    this.prev = names;
+    this.open = false;
     this.values = [];
     if (this.hasType) this.onFrame(frame);
     else this.warn("malformed_frame", `line ${lineNo}: frame without a Type field dropped`);
@@ -217,9 +244,9 @@ export class FrameParser {
 
   private tooLong(lineNo: number, what: string): void {
     if (this.skipping) return; // already reported for the frame being skipped
-    const dropped = this.names !== null ? `; frame${this.typeOf()} dropped` : "";
+    const dropped = this.open ? `; frame${this.typeOf()} dropped` : "";
     this.warn("frame_too_long", `line ${lineNo}: ${what}${dropped}; skipped up to the next empty line or header`);
-    this.names = null;
+    this.open = false;
     this.values = [];
     this.skipping = true;
   }
@@ -231,8 +258,8 @@ export class FrameParser {
   }
 
   private typeOf(): string {
-    const i = this.names === null ? -1 : this.names.indexOf("Type");
-    return i < 0 ? "" : ` (Type ${this.values[i]})`;
+    const i = (this.names ?? this.prev).indexOf("Type");
+    return i < 0 || i >= this.count ? "" : ` (Type ${this.values[i]})`;
   }
 
   private warn(code: FrameWarningCode, message: string): void {

@@ -70,6 +70,14 @@ describe("typeFrame", () => {
   });
 });
 
+describe("typeFrame: shapes", () => {
+  it("frames sharing a names array are typed independently", () => {
+    const names = ["Type", "Size", "Rate"];
+    expect(typeFrame({ names, values: ["STATS", "1", "50%"] })).toEqual({ type: "STATS", size: 1, rate: "50%" });
+    expect(typeFrame({ names, values: ["STATS", "x", "7"] })).toEqual({ type: "STATS", size: "x", rate: 7 });
+  });
+});
+
 describe("typed transcripts", () => {
   it.each<[string, unknown]>([
     ["go-evt-init.txt", { type: "INIT", session_id: "123456789", direction: "Send", user_str: "testId", operation: "Transfer" }],

@@ -57,23 +57,35 @@ function typedValue(kind: FieldKind, text: string): string | number | boolean {
   }
 }
 
+interface Shape {
+  readonly entries: readonly NameEntry[];
+  readonly typeIndex: number;
+}
+
+// Frames with the names of the previous frame share its names array (see Frame), so the name lookups of
+// a STATS stream are done once; weak keys let old shapes go with their frames.
+const shapes = new WeakMap<readonly string[], Shape>();
+
+function shapeOf(fieldNames: readonly string[]): Shape {
+  let shape = shapes.get(fieldNames);
+  if (shape === undefined) {
+    shape = { entries: fieldNames.map(lookup), typeIndex: fieldNames.indexOf("Type") };
+    shapes.set(fieldNames, shape);
+  }
+  return shape;
+}
+
 /**
  * Frame → event. Names come from the dictionary, else the naming rule (value kept as a string).
  * A repeated field: the last value wins, at the position of its first occurrence.
  * A field whose name maps to `type` (only `Type` in practice) sets the event type.
  */
 export function typeFrame(frame: Frame): AscpEvent {
-  const { names: fieldNames, values } = frame;
-  let type = "";
-  for (let i = 0; i < fieldNames.length; i++) {
-    if (fieldNames[i] === "Type") {
-      type = values[i]!;
-      break;
-    }
-  }
-  const event: AscpEvent = { type };
-  for (let i = 0; i < fieldNames.length; i++) {
-    const entry = lookup(fieldNames[i]!);
+  const { entries, typeIndex } = shapeOf(frame.names);
+  const values = frame.values;
+  const event: AscpEvent = { type: typeIndex < 0 ? "" : values[typeIndex]! };
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
     event[entry.json] = typedValue(entry.kind, values[i]!);
   }
   return event;
