@@ -1,7 +1,7 @@
 // FASPMGR 2 frames: encoding of outgoing events, tolerant parsing of incoming commands.
 
 const ESC = "\x1b";
-export const PATH_FIELDS = new Set(["Source", "Destination", "File"]);
+const PATH_FIELDS = new Set(["Source", "Destination", "File"]);
 const MAX_LINE = 1 << 20;
 
 export function escapePath(p) {

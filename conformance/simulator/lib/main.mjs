@@ -6,7 +6,7 @@ import { Session, connectMgmt } from "./session.mjs";
 import { encodeFrame } from "./frames.mjs";
 import { randomUUID } from "node:crypto";
 
-export const VERSION_TEXT = "ascp (asession simulator) version 4.4.5.0 — not IBM ascp";
+const VERSION_TEXT = "ascp (asession simulator) version 4.4.5.0 — not IBM ascp";
 
 // Reports a failure that happens before a session exists: stderr, then ERROR on -M if possible.
 async function earlyError(argv, recorder, code, message) {

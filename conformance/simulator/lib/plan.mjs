@@ -11,7 +11,7 @@ export class ItemError extends Error {
   }
 }
 
-export const CODES = { NO_SUCH_FILE: 4, NOT_DIR: 6, IS_DIR: 7, NOT_REGULAR: 21, BAD_PATH: 41 };
+const CODES = { NO_SUCH_FILE: 4, NOT_REGULAR: 21, BAD_PATH: 41 };
 
 export class LocalSpace {
   resolve(p) {
@@ -55,7 +55,7 @@ export function trimDest(p) {
   return out === "" ? "." : out;
 }
 
-export function applyPrefix(prefix, src) {
+function applyPrefix(prefix, src) {
   if (!prefix) return src;
   return `${prefix.replace(/\/+$/, "")}/${src.replace(/^\/+/, "")}`;
 }

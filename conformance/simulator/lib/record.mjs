@@ -3,7 +3,7 @@
 import { openSync, writeSync, closeSync, statSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 
-export const SECRET_ENV = [
+const SECRET_ENV = [
   "ASPERA_SCP_PASS",
   "ASPERA_SCP_TOKEN",
   "ASPERA_SCP_COOKIE",
