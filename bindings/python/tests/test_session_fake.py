@@ -361,3 +361,10 @@ emit(RESULT_OK)
     with Session({}, engine=str(fake), tee_stderr=sink) as s:
         assert s.wait(timeout=30).status == "success"
     assert len(s.stderr_tail) == 64 * 1024
+
+
+def test_a_spec_json_cannot_encode_fails_before_the_engine_starts(tmp_path: Path) -> None:
+    s = Session({"spec": object()}, engine=str(tmp_path / "never-run"))
+    with pytest.raises(TypeError):
+        s.start()
+    assert s.pid is None

@@ -300,6 +300,88 @@ class ResultEventTotals:
 
 
 @dataclass(frozen=True, repr=False)
+class DryRunEvent:
+    """The only line of `asession --dry-run`: the validated spec's plan; nothing is started."""
+
+    type: Literal["DRY_RUN"]
+    #: The ascp that would run.
+    ascp_path: str
+    sessions: List[DryRunEventSessions]
+    #: Variables given to ascp; secret values are ***.
+    env: Dict[str, Any]
+    #: How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+    file_list: Optional[DryRunEventFileList]
+    #: Transfer spec keys asession does not know (a WARNING in a real run).
+    unknown_keys: List[str]
+    #: Transfer spec keys only other agents use.
+    ignored_keys: List[str]
+    events: Literal["all", "ascp"]
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "DryRunEvent":
+        get: Any = data.get
+        return cls(
+            type=get("type"),
+            ascp_path=get("ascp_path"),
+            sessions=_objects(DryRunEventSessions, get("sessions")),
+            env=get("env"),
+            file_list=_object(DryRunEventFileList, get("file_list")),
+            unknown_keys=get("unknown_keys"),
+            ignored_keys=get("ignored_keys"),
+            events=get("events"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class DryRunEventSessions:
+    session_index: int
+    #: ascp's arguments; the management port, nonce and file list path are placeholders known only at run time.
+    argv: List[str]
+    #: The same as a shell line, with the environment in front (secret values masked).
+    command_line: str
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "DryRunEventSessions":
+        get: Any = data.get
+        return cls(
+            session_index=get("session_index"),
+            argv=get("argv"),
+            command_line=get("command_line"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class DryRunEventFileList:
+    option: Literal["--file-list", "--file-pair-list"]
+    entries: Optional[int] = None
+    path: Optional[str] = None
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "DryRunEventFileList":
+        get: Any = data.get
+        return cls(
+            option=get("option"),
+            entries=get("entries"),
+            path=get("path"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
 class AscpEvent:
     """A management frame from ascp. Known fields have the types below; a value that does not parse as its type stays the text ascp sent. Unknown fields pass through as strings under the same naming rule."""
 
@@ -948,7 +1030,7 @@ class AscpEvent:
         )
 
 
-EngineEvent = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent]
+EngineEvent = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent]
 Event = Union[EngineEvent, AscpEvent]
 
 #: Event types ascp sends (others pass through as AscpEvent too).
@@ -984,6 +1066,7 @@ ENGINE_EVENTS: Dict[str, Type[EngineEvent]] = {
     "COMMAND_REJECTED": CommandRejectedEvent,
     "WARNING": WarningEvent,
     "RESULT": ResultEvent,
+    "DRY_RUN": DryRunEvent,
 }
 
 

@@ -64,6 +64,7 @@ class AsyncSession:
         """Spawns the engine and writes the spec (``async with`` does this)."""
         if self._proc is not None:
             raise RuntimeError("session already started")
+        spec = _common.encode_spec(self._spec)  # a spec json cannot encode fails before anything runs
         argv = _common.resolve_engine(self._engine, self._env)
         try:
             self._proc = await asyncio.create_subprocess_exec(
@@ -76,7 +77,7 @@ class AsyncSession:
         self._write_lock = asyncio.Lock()
         self._stderr_task = asyncio.ensure_future(self._read_stderr())
         try:
-            await self._write(_common.encode_spec(self._spec))
+            await self._write(spec)
         except SessionClosedError:
             pass  # the engine exited at once; its RESULT (or its absence) tells why
         return self

@@ -73,6 +73,7 @@ class Session:
         """Spawns the engine and writes the spec (``with`` does this)."""
         if self._proc is not None:
             raise RuntimeError("session already started")
+        spec = _common.encode_spec(self._spec)  # a spec json cannot encode fails before anything runs
         argv = _common.resolve_engine(self._engine, self._env)
         try:
             self._proc = subprocess.Popen(
@@ -88,7 +89,7 @@ class Session:
         for thread in self._threads:
             thread.start()
         try:
-            self._write(_common.encode_spec(self._spec))
+            self._write(spec)
         except SessionClosedError:
             pass  # the engine exited at once; its RESULT (or its absence) tells why
         return self
