@@ -76,6 +76,25 @@ describe("typeFrame: shapes", () => {
     expect(typeFrame({ names, values: ["STATS", "1", "50%"] })).toEqual({ type: "STATS", size: 1, rate: "50%" });
     expect(typeFrame({ names, values: ["STATS", "x", "7"] })).toEqual({ type: "STATS", size: "x", rate: 7 });
   });
+
+  it("changing a returned event does not leak into the next one of the same shape", () => {
+    const names = ["Type", "Size"];
+    const first = typeFrame({ names, values: ["STATS", "1"] });
+    first.session_index = 3;
+    first.size = 99;
+    const second = typeFrame({ names, values: ["STATS", "2"] });
+    expect(second).toEqual({ type: "STATS", size: 2 });
+    expect(Object.keys(second)).toEqual(["type", "size"]);
+  });
+
+  it("a field named __proto__ becomes an own property, not a prototype", () => {
+    const names = ["Type", "__proto__", "Size"];
+    for (let round = 0; round < 2; round++) {
+      const event = typeFrame({ names, values: ["X", "v", "1"] });
+      expect(Object.getPrototypeOf(event)).toBe(Object.prototype);
+      expect(JSON.stringify(event)).toBe('{"type":"X","__proto__":"v","size":1}');
+    }
+  });
 });
 
 describe("typed transcripts", () => {

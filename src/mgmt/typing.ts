@@ -60,6 +60,9 @@ function typedValue(kind: FieldKind, text: string): string | number | boolean {
 interface Shape {
   readonly entries: readonly NameEntry[];
   readonly typeIndex: number;
+  // A private copy of the first event of this shape: cloning it gives every later event its keys in one
+  // step instead of one property transition per field (about twice as fast). Never handed out.
+  template: AscpEvent | undefined;
 }
 
 // Frames with the names of the previous frame share its names array (see Frame), so the name lookups of
@@ -69,7 +72,7 @@ const shapes = new WeakMap<readonly string[], Shape>();
 function shapeOf(fieldNames: readonly string[]): Shape {
   let shape = shapes.get(fieldNames);
   if (shape === undefined) {
-    shape = { entries: fieldNames.map(lookup), typeIndex: fieldNames.indexOf("Type") };
+    shape = { entries: fieldNames.map(lookup), typeIndex: fieldNames.indexOf("Type"), template: undefined };
     shapes.set(fieldNames, shape);
   }
   return shape;
@@ -81,12 +84,18 @@ function shapeOf(fieldNames: readonly string[]): Shape {
  * A field whose name maps to `type` (only `Type` in practice) sets the event type.
  */
 export function typeFrame(frame: Frame): AscpEvent {
-  const { entries, typeIndex } = shapeOf(frame.names);
+  const shape = shapeOf(frame.names);
+  const { entries, typeIndex, template } = shape;
   const values = frame.values;
-  const event: AscpEvent = { type: typeIndex < 0 ? "" : values[typeIndex]! };
+  const type = typeIndex < 0 ? "" : values[typeIndex]!;
+  const event: AscpEvent = template === undefined ? { type } : { ...template, type };
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i]!;
-    event[entry.json] = typedValue(entry.kind, values[i]!);
+    const value = typedValue(entry.kind, values[i]!);
+    // Plain assignment to __proto__ would change (or ignore) the prototype instead of adding the field.
+    if (entry.json === "__proto__") Object.defineProperty(event, "__proto__", { value, enumerable: true, writable: true, configurable: true });
+    else event[entry.json] = value;
   }
+  if (template === undefined) shape.template = { ...event };
   return event;
 }
