@@ -530,7 +530,7 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
 
 // Validates an event against the $defs branch its type selects: errors of a oneOf over all
 // event kinds would bury the one that matters.
-const ENGINE_DEFS = { SPAWN: "SpawnEvent", RETRY: "RetryEvent", COMMAND_REJECTED: "CommandRejectedEvent", WARNING: "WarningEvent", RESULT: "ResultEvent" };
+const ENGINE_DEFS = { SPAWN: "SpawnEvent", RETRY: "RetryEvent", COMMAND_REJECTED: "CommandRejectedEvent", WARNING: "WarningEvent", RESULT: "ResultEvent", DRY_RUN: "DryRunEvent" };
 function eventValidator(schema) {
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   ajv.addSchema(schema);

@@ -11,8 +11,11 @@ import { FrameParser, type Frame, type FrameWarning } from "./mgmt/frame-parser.
 export interface Peer {
   socket: net.Socket;
   parser: FrameParser;
-  /** Frames already read (the INIT that proved the peer), to be handled before any later ones. */
-  first: Frame[];
+  /**
+   * What the parser produced before the caller took over (the INIT that proved the peer, and whatever came
+   * in the same read, warnings included), in stream order; handle it before anything later.
+   */
+  first: ({ frame: Frame } | { warning: FrameWarning })[];
   /** Receives this connection's frames from now on (set by the caller). */
   onFrame: (frame: Frame) => void;
   onWarning: (warning: FrameWarning) => void;
@@ -77,8 +80,8 @@ export class MgmtListener {
         if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address");
         const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid);
         if (owner === "other") return refuse("it does not belong to the ascp process we started");
-        const first: Frame[] = [];
-        const peer: Peer = { socket, parser: undefined!, first, onFrame: (f) => first.push(f), onWarning: () => {} };
+        const first: Peer["first"] = [];
+        const peer: Peer = { socket, parser: undefined!, first, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
         let decided = false;
         peer.parser = new FrameParser({
           maxFrameBytes: o.maxFrameBytes,
@@ -89,7 +92,7 @@ export class MgmtListener {
             const userStr = field(frame, "UserStr");
             if (type === "INIT" && userStr !== undefined && userStr !== o.nonce) return refuse("its INIT carries another session's UserStr");
             if (owner !== "ascp" && !(type === "INIT" && userStr === o.nonce)) return refuse("its first frame is not our INIT");
-            first.push(frame);
+            first.push({ frame });
             candidates.delete(socket);
             settle({ kind: "connected", peer });
           },

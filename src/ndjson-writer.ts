@@ -2,47 +2,73 @@
 //
 // A slow reader must never stall ascp, so stdout is written asynchronously and never blocks the event loop
 // (on Linux, process.stdout writes to a pipe synchronously: a full pipe would freeze the management socket too).
-// While the reader lags, events queue here; consecutive STATS of one session replace each other in the queue,
-// because they are cumulative (DESIGN §7). No other event is ever merged or dropped.
+// Events are serialized at once (a line is far smaller than the event object, and the object dies young) and go
+// out in batches, one write in flight at a time. When the reader falls behind, consecutive STATS of one session
+// replace each other, because they are cumulative (DESIGN §7). No other event is ever merged or dropped, and a
+// reader that keeps up loses nothing.
 import fs from "node:fs";
 import net from "node:net";
 import type { Writable } from "node:stream";
 
-interface Queued {
-  event: object;
-  session: number;
-  stats: boolean;
-}
-
-/** Bytes per write while draining a backlog: large enough to be cheap, small enough not to hold a huge string. */
-const BATCH_BYTES = 1 << 20;
+/**
+ * Most bytes per write. One write is in flight at a time and its completion is seen once per event-loop turn,
+ * while one turn can read 32 x 64 KiB of frames from ascp: a batch must hold a whole turn's output.
+ */
+const BATCH_BYTES = 4 << 20;
+/** Once the reader is behind, small batches: it gets fresh STATS soon after the batch it is stuck on. */
+const BEHIND_BATCH_BYTES = 64 << 10;
+/**
+ * The reader is behind when a write is still not taken after this many loop turns with events and this long:
+ * a reader that keeps up takes a batch within a turn; the time floor covers turns that pass quickly.
+ */
+const BEHIND_TURNS = 3;
+const BEHIND_MS = 250;
+/** Past this many waiting lines the reader counts as behind whatever the timing, so memory stays bounded. */
+const MAX_WAITING = 32768;
 
 export class NdjsonWriter {
   private readonly stream: Writable;
-  private queue: Queued[] = [];
-  /** Index in `queue` of the last STATS of a session, while no later event of that session is queued. */
+  // Serialized lines not yet written: lines[head..]; "" marks a STATS merged away. Indices never shift while
+  // lines wait (see compact()). meta: (session + 1) * 2 + (STATS ? 1 : 0), for merging.
+  private lines: string[] = [];
+  private meta: number[] = [];
+  private head = 0;
+  /** Index in `lines` of the last STATS of a session, while no later event of that session is queued. */
   private lastStats = new Map<number, number>();
-  private blocked = false;
+  private inFlight = false;
+  private inFlightSince = 0;
+  private inFlightTurn = 0;
+  private turn = 0;
+  private behind = false;
   private scheduled = false;
   private broken = false;
+  private closing = false;
   private brokenHandler: () => void = () => {};
+  private readonly tick = () => {
+    this.scheduled = false;
+    this.turn++;
+    if (!this.behind && this.inFlight && this.turn - this.inFlightTurn >= BEHIND_TURNS && performance.now() - this.inFlightSince >= BEHIND_MS) {
+      this.fallBehind();
+    }
+    this.pump();
+  };
+  private readonly afterWrite = (error?: Error | null) => {
+    this.inFlight = false;
+    if (error) return;
+    // Taken: the reader may have caught up; if not, the next write shows it again.
+    this.behind = this.waiting() >= MAX_WAITING;
+    this.pump();
+  };
   merged = 0;
   written = 0;
 
-  /** fd: stdout by default; tests pass a stream. */
-  constructor(output: number | Writable = 1) {
-    this.stream = typeof output === "number" ? openOutput(output) : output;
+  constructor(fd = 1) {
+    this.stream = openOutput(fd);
     this.stream.on("error", () => this.markBroken());
     this.stream.on("close", () => {
       if (!this.closing) this.markBroken();
     });
-    this.stream.on("drain", () => {
-      this.blocked = false;
-      this.pump();
-    });
   }
-
-  private closing = false;
 
   /** Called once when the reader is gone (EPIPE or closed pipe); later writes are discarded. */
   onBroken(handler: () => void): void {
@@ -56,40 +82,83 @@ export class NdjsonWriter {
   /** Queues one event; `session` groups STATS for merging (-1 for engine events without a session). */
   write(event: object, session = -1, isStats = false): void {
     if (this.broken) return;
-    if (isStats && this.blocked) {
+    const line = `${JSON.stringify(event)}\n`;
+    if (isStats) {
       const at = this.lastStats.get(session);
-      if (at !== undefined) {
-        this.queue[at] = { event, session, stats: true };
+      if (this.behind && at !== undefined && at >= this.head) {
+        this.lines[at] = line;
         this.merged++;
         return;
       }
-    }
-    this.queue.push({ event, session, stats: isStats });
-    if (isStats) this.lastStats.set(session, this.queue.length - 1);
-    else this.lastStats.delete(session);
-    if (!this.scheduled && !this.blocked) {
+      this.lastStats.set(session, this.lines.length);
+    } else this.lastStats.delete(session);
+    this.lines.push(line);
+    this.meta.push((session + 1) * 2 + (isStats ? 1 : 0));
+    if (!this.behind && this.waiting() >= MAX_WAITING) this.fallBehind();
+    if (!this.scheduled) {
       this.scheduled = true;
-      // Flush after the current batch of socket data: one write per batch, still within a millisecond.
-      setImmediate(() => {
-        this.scheduled = false;
-        this.pump();
-      });
+      // After the current batch of socket data: one write per batch, still within a millisecond.
+      setImmediate(this.tick);
     }
   }
 
+  private waiting(): number {
+    return this.lines.length - this.head;
+  }
+
+  /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
+  private fallBehind(): void {
+    this.behind = true;
+    // From the newest back: a STATS with a later STATS of its session and no other event of that session in
+    // between is superseded.
+    const laterStats = new Set<number>();
+    for (let i = this.lines.length - 1; i >= this.head; i--) {
+      const session = this.meta[i]! >> 1;
+      if ((this.meta[i]! & 1) === 0) laterStats.delete(session);
+      else if (!laterStats.has(session)) laterStats.add(session);
+      else if (this.lines[i] !== "") {
+        this.lines[i] = "";
+        this.merged++;
+      }
+    }
+  }
+
+  /** Hands waiting lines to the stream as one write, unless a write is still in flight. */
   private pump(): void {
-    while (!this.blocked && !this.broken && this.queue.length > 0) {
-      let text = "";
-      let taken = 0;
-      for (; taken < this.queue.length && text.length < BATCH_BYTES; taken++) text += JSON.stringify(this.queue[taken]!.event) + "\n";
-      this.written += taken;
-      this.queue = taken === this.queue.length ? [] : this.queue.slice(taken);
+    if (this.inFlight || this.broken || this.head === this.lines.length) return;
+    const lines = this.lines;
+    const limit = this.behind ? BEHIND_BATCH_BYTES : BATCH_BYTES;
+    let text = "";
+    let i = this.head;
+    for (; i < lines.length && text.length < limit; i++) {
+      if (lines[i] === "") continue;
+      text += lines[i];
+      lines[i] = "";
+      this.written++;
+    }
+    this.head = i;
+    if (i === lines.length) {
+      this.lines = [];
+      this.meta = [];
+      this.head = 0;
       this.lastStats.clear();
-      this.queue.forEach((q, i) => {
-        if (q.stats) this.lastStats.set(q.session, i);
-        else this.lastStats.delete(q.session);
-      });
-      if (!this.stream.write(text)) this.blocked = true;
+    } else if (i >= 4096 && i * 2 >= lines.length) this.compact();
+    if (text === "") return;
+    this.inFlight = true;
+    this.inFlightSince = performance.now();
+    this.inFlightTurn = this.turn;
+    this.stream.write(text, this.afterWrite);
+  }
+
+  /** Drops the written prefix of a queue that never empties (a reader that lags for good). */
+  private compact(): void {
+    const shift = this.head;
+    this.lines = this.lines.slice(shift);
+    this.meta = this.meta.slice(shift);
+    this.head = 0;
+    for (const [session, at] of this.lastStats) {
+      if (at < shift) this.lastStats.delete(session);
+      else this.lastStats.set(session, at - shift);
     }
   }
 
@@ -97,13 +166,10 @@ export class NdjsonWriter {
   close(): Promise<void> {
     this.closing = true;
     return new Promise((resolve) => {
-      const finish = () => {
-        if (this.broken) return resolve();
-        this.stream.end(() => resolve());
-      };
       const wait = () => {
-        if (this.broken || (this.queue.length === 0 && !this.blocked)) return finish();
+        if (this.broken) return resolve();
         this.pump();
+        if (!this.inFlight && this.head === this.lines.length) return void this.stream.end(() => resolve());
         setTimeout(wait, 5);
       };
       wait();
@@ -113,13 +179,20 @@ export class NdjsonWriter {
   private markBroken(): void {
     if (this.broken) return;
     this.broken = true;
-    this.queue = [];
+    this.lines = [];
+    this.meta = [];
+    this.head = 0;
     this.lastStats.clear();
     this.brokenHandler();
   }
 }
 
-/** A non-blocking stream on fd: pipes and sockets through net.Socket, files and terminals through fs. */
+/**
+ * A non-blocking stream on fd. A blocking pipe or socket (what a parent normally hands us) is written from the
+ * thread pool like a file: the write proceeds while the event loop parses ascp's frames, so output keeps pace with
+ * a fast reader instead of moving one pipe-full per loop turn. A non-blocking one (shared with a parent that uses
+ * it non-blocking) goes through net.Socket; files and terminals through fs.
+ */
 function openOutput(fd: number): Writable {
   let stat: fs.Stats | undefined;
   try {
@@ -127,6 +200,16 @@ function openOutput(fd: number): Writable {
   } catch {
     stat = undefined;
   }
-  if (stat && (stat.isFIFO() || stat.isSocket())) return new net.Socket({ fd, readable: false, writable: true });
+  if (stat && (stat.isFIFO() || stat.isSocket()) && !isBlocking(fd)) return new net.Socket({ fd, readable: false, writable: true });
   return fs.createWriteStream("", { fd, autoClose: false });
+}
+
+/** O_NONBLOCK clear on fd, from /proc (Linux); elsewhere unknown, taken as non-blocking. */
+function isBlocking(fd: number): boolean {
+  try {
+    const m = /^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${fd}`, "latin1"));
+    return m !== null && (parseInt(m[1]!, 8) & 0o4000) === 0;
+  } catch {
+    return false;
+  }
 }

@@ -50,6 +50,9 @@ type AttemptEnd =
   | { kind: "stopped"; exit: ProcessExit | null };
 
 const USER_CANCEL = 28;
+const SOME_FILE_ERRS = 27;
+/** Dictionary fields that can carry a credential back from ascp. */
+const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const CONNECTION_LOST = 16;
 
 /** Wait before retry n (0-based): sleep_initial·factorⁿ, capped at sleep_max. */
@@ -179,13 +182,16 @@ export class SessionRunner {
     let terminal: AscpEvent | null = null;
     const onFrame = (frame: Frame) => {
       const event = typeFrame(frame);
+      // ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout.
+      for (const key of ECHOED_SECRETS) if (key in event) event[key] = "***";
       this.track(event);
       if (!terminal && (event.type === "DONE" || event.type === "ERROR")) terminal = event;
       this.hooks.event(event);
     };
-    peer.onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
-    for (const frame of peer.first) onFrame(frame);
+    const onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
+    for (const item of peer.first.splice(0)) "frame" in item ? onFrame(item.frame) : onWarning(item.warning);
     peer.onFrame = onFrame;
+    peer.onWarning = onWarning;
     for (const frame of this.pending.splice(0)) peer.socket.write(frame);
 
     const closed = new Promise<void>((resolve) => peer.socket.once("close", () => resolve()));
@@ -235,9 +241,15 @@ export class SessionRunner {
 
   private failureOf(end: AttemptEnd): ErrorInfo | null {
     switch (end.kind) {
-      case "done":
+      case "done": {
+        const failedFiles = typeof this.done?.transfers_failed === "number" ? this.done.transfers_failed : this.failed.size;
+        // DONE with failed files (FILEERROR) is not a success, whatever the exit status says.
+        if (failedFiles > 0) {
+          return { source: "ascp", code: SOME_FILE_ERRS, name: "SOME_FILE_ERRS", message: `${failedFiles} file(s) failed (see the FILEERROR events)`, retryable: false };
+        }
         if (end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
         return { source: "ascp", message: `ascp sent DONE but exited with ${describeExit(end.exit)}`, retryable: false };
+      }
       case "error": {
         const info = ascpError(end.code);
         return {

@@ -6,6 +6,7 @@ import * as validators from "./generated/validators.js";
 import type { ValidateFunction } from "./generated/validators.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import type { Command } from "./generated/commands.js";
+import { SECRET_KEYS } from "./plan/ascp-map.js";
 
 export type Validation<T> = { ok: true; value: T } | { ok: false; errors: string[] };
 
@@ -14,7 +15,7 @@ const MAX_MESSAGES = 20;
 
 export function validateSessionSpec(value: unknown): Validation<SessionSpec> {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, errors: [`the session spec must be a JSON object (got ${describe(value)})`] };
+    return { ok: false, errors: [`the session spec must be a JSON object (got ${describeValue(value)})`] };
   }
   return run(validators.sessionSpec, value, "") as Validation<SessionSpec>;
 }
@@ -29,7 +30,7 @@ const COMMAND_VALIDATORS: Record<string, ValidateFunction> = {
 /** Validates one stdin command; dispatching on `type` first gives one clear message instead of oneOf noise. */
 export function validateCommand(value: unknown): { ok: true; value: Command } | { ok: false; message: string } {
   if (value === null || typeof value !== "object" || Array.isArray(value)) {
-    return { ok: false, message: `a command must be a JSON object (got ${describe(value)})` };
+    return { ok: false, message: `a command must be a JSON object (got ${describeValue(value)})` };
   }
   const type = (value as { type?: unknown }).type;
   if (type === undefined) return { ok: false, message: `a command needs a type (one of: ${Object.keys(COMMAND_VALIDATORS).join(", ")})` };
@@ -62,6 +63,9 @@ export function formatErrors(errors: ErrorObject[], prefix = ""): string[] {
 
 function formatError(error: ErrorObject, prefix: string): string | null {
   const where = jsonPath(prefix, error.instancePath);
+  // A secret given with the wrong type is still a secret: say what it is, never what it holds.
+  const secretKey = /^\/spec\/([^/]+)/.exec(error.instancePath)?.[1];
+  const describe = secretKey !== undefined && SECRET_KEYS.has(secretKey) ? describeKind : describeValue;
   const params = error.params as Record<string, unknown>;
   switch (error.keyword) {
     case "required":
@@ -114,7 +118,12 @@ function jsonPath(prefix: string, pointer: string): string {
   return out || "(root)";
 }
 
-function describe(value: unknown): string {
+function describeKind(value: unknown): string {
+  if (value === null) return "null";
+  return Array.isArray(value) ? "an array" : `a ${typeof value}`;
+}
+
+function describeValue(value: unknown): string {
   if (value === undefined) return "nothing";
   const text = JSON.stringify(value);
   if (text === undefined) return typeof value;

@@ -15,6 +15,7 @@ const (
 	TypeCommandRejected = "COMMAND_REJECTED"
 	TypeWarning         = "WARNING"
 	TypeResult          = "RESULT"
+	TypeDryRun          = "DRY_RUN"
 )
 
 // Event is one line of asession's stdout: Type and Raw always, and the decoded form in the field that matches Type.
@@ -33,6 +34,8 @@ type Event struct {
 	Warning *WarningEvent
 	// Result is set when Type is RESULT.
 	Result *ResultEvent
+	// DryRun is set when Type is DRY_RUN.
+	DryRun *DryRunEvent
 	// Ascp is set for every other type: a frame from ascp.
 	Ascp *AscpEvent
 }
@@ -67,6 +70,9 @@ func DecodeEvent(line []byte) (Event, error) {
 	case TypeResult:
 		ev.Result = new(ResultEvent)
 		err = json.Unmarshal(ev.Raw, ev.Result)
+	case TypeDryRun:
+		ev.DryRun = new(DryRunEvent)
+		err = json.Unmarshal(ev.Raw, ev.DryRun)
 	default:
 		ev.Ascp = new(AscpEvent)
 		err = json.Unmarshal(ev.Raw, ev.Ascp)
@@ -1000,6 +1006,40 @@ type ResultEventTotals struct {
 	BytesTransferred int64 `json:"bytes_transferred"`
 	// Bytes done, counting parts already at the destination (all sessions).
 	FileBytes int64 `json:"file_bytes"`
+}
+
+// DryRunEvent: The only line of `asession --dry-run`: the validated spec's plan; nothing is started.
+type DryRunEvent struct {
+	// Type is always DRY_RUN.
+	Type string `json:"type"`
+	// The ascp that would run.
+	AscpPath string                `json:"ascp_path"`
+	Sessions []DryRunEventSessions `json:"sessions"`
+	// Variables given to ascp; secret values are ***.
+	Env map[string]string `json:"env"`
+	// How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+	FileList *DryRunEventFileList `json:"file_list"`
+	// Transfer spec keys asession does not know (a WARNING in a real run).
+	UnknownKeys []string `json:"unknown_keys"`
+	// Transfer spec keys only other agents use.
+	IgnoredKeys []string `json:"ignored_keys"`
+	Events      string   `json:"events"`
+}
+
+// DryRunEventSessions is defined in schema/events.schema.json.
+type DryRunEventSessions struct {
+	SessionIndex int64 `json:"session_index"`
+	// ascp's arguments; the management port, nonce and file list path are placeholders known only at run time.
+	Argv []string `json:"argv"`
+	// The same as a shell line, with the environment in front (secret values masked).
+	CommandLine string `json:"command_line"`
+}
+
+// DryRunEventFileList is defined in schema/events.schema.json.
+type DryRunEventFileList struct {
+	Option  string  `json:"option"`
+	Entries *int64  `json:"entries,omitempty"`
+	Path    *string `json:"path,omitempty"`
 }
 
 // StartCommand: Persistent session (keepalive): queue one file or a byte range of it.

@@ -125,6 +125,8 @@ class Model {
       case "array":
         return `[]${this.typeOf(node.items, owner, key, false)}`;
       case "object":
+        // A map (additionalProperties only): map[string]T.
+        if (!node.properties && typeof node.additionalProperties === "object") return `map[string]${this.typeOf(node.additionalProperties, owner, key, false)}`;
         if (!node.properties) throw new Error(`${this.label}: ${owner}.${key}: object without properties`);
         base = this.addStruct(def ?? `${owner}${goName(key)}`, node);
         break;

@@ -2,7 +2,8 @@
 /**
  * One line of asession's stdout. ascp events keep ascp's Type and carry the frame's fields under snake_case names with JSON types; engine events use types ascp never sends. RESULT is always the last line.
  */
-export type Event = SpawnEvent | RetryEvent | CommandRejectedEvent | WarningEvent | ResultEvent | AscpEvent;
+export type Event =
+  SpawnEvent | RetryEvent | CommandRejectedEvent | WarningEvent | ResultEvent | DryRunEvent | AscpEvent;
 
 /**
  * An ascp process was started.
@@ -206,6 +207,50 @@ export interface SessionOutcome {
    * Bytes done, counting parts already at the destination (this session).
    */
   file_bytes?: number;
+}
+/**
+ * The only line of `asession --dry-run`: the validated spec's plan; nothing is started.
+ */
+export interface DryRunEvent {
+  type: "DRY_RUN";
+  /**
+   * The ascp that would run.
+   */
+  ascp_path: string;
+  sessions: {
+    session_index: number;
+    /**
+     * ascp's arguments; the management port, nonce and file list path are placeholders known only at run time.
+     */
+    argv: string[];
+    /**
+     * The same as a shell line, with the environment in front (secret values masked).
+     */
+    command_line: string;
+  }[];
+  /**
+   * Variables given to ascp; secret values are ***.
+   */
+  env: {
+    [k: string]: string;
+  };
+  /**
+   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+   */
+  file_list: null | {
+    option: "--file-list" | "--file-pair-list";
+    entries?: number;
+    path?: string;
+  };
+  /**
+   * Transfer spec keys asession does not know (a WARNING in a real run).
+   */
+  unknown_keys: string[];
+  /**
+   * Transfer spec keys only other agents use.
+   */
+  ignored_keys: string[];
+  events: "all" | "ascp";
 }
 /**
  * A management frame from ascp. Known fields have the types below; a value that does not parse as its type stays the text ascp sent. Unknown fields pass through as strings under the same naming rule.

@@ -120,3 +120,11 @@ export const IGNORED_KEYS: Readonly<Record<string, IgnoreLabel>> = Object.fromEn
     return m.kind === "ignore" ? [[k, m.agent]] : [];
   }),
 );
+
+/** Keys whose values are secrets (never echoed, not even in a validation message); proxy may hold a password. */
+export const SECRET_KEYS: ReadonlySet<string> = new Set([
+  ...Object.entries(transferSpecMap.mappings)
+    .filter(([, m]) => m.kind === "env" && m.secret)
+    .map(([k]) => k),
+  "proxy",
+]);
