@@ -147,6 +147,25 @@ class EngineTest {
   }
 
   @Test
+  void closeAfterAnExceptionMidTransferStopsEngineAndAscp() throws Exception {
+    Path big = localFile("big.bin", 2_000_000);
+    Map<String, Object> spec = sendSpec(List.of(Map.of("source", big.toString())), Map.of("target_rate_kbps", 100));
+    long[] pids = new long[2];
+    assertThrows(IllegalStateException.class, () -> {
+      try (Session s = Session.start(spec, options)) {
+        Iterator<Event> it = s.events().iterator();
+        List<Event> seen = new ArrayList<>();
+        pids[0] = s.pid();
+        pids[1] = until(it, seen, SpawnEvent.class, e -> true).pid();
+        until(it, seen, AscpEvent.class, e -> e.type().equals("STATS"));
+        throw new IllegalStateException("caller failed mid-transfer");
+      }
+    });
+    assertTrue(gone(pids[0], Duration.ofSeconds(2)), "engine still running after close()");
+    assertTrue(gone(pids[1], Duration.ofSeconds(5)), "ascp still running after close()");
+  }
+
+  @Test
   void cancelEndsWith130AndLeavesNoAscpBehind() throws Exception {
     Path big = localFile("big.bin", 2_000_000);
     Map<String, Object> spec = sendSpec(List.of(Map.of("source", big.toString())), Map.of("target_rate_kbps", 100));
