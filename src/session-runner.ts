@@ -51,6 +51,7 @@ type AttemptEnd =
 
 const USER_CANCEL = 28;
 const SOME_FILE_ERRS = 27;
+const ENGINE_TYPES = new Set(["SPAWN", "RETRY", "COMMAND_REJECTED", "WARNING", "RESULT", "DRY_RUN"]);
 /** Dictionary fields that can carry a credential back from ascp. */
 const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const CONNECTION_LOST = 16;
@@ -182,6 +183,11 @@ export class SessionRunner {
     let terminal: AscpEvent | null = null;
     const onFrame = (frame: Frame) => {
       const event = typeFrame(frame);
+      // A Type ascp never uses but our own events do would be mistaken for ours downstream.
+      if (ENGINE_TYPES.has(event.type)) {
+        this.hooks.warning("malformed_frame", `ascp sent a frame of type ${event.type}, which only asession itself emits; dropped`);
+        return;
+      }
       // ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout.
       for (const key of ECHOED_SECRETS) if (key in event) event[key] = "***";
       this.track(event);
