@@ -368,3 +368,11 @@ def test_a_spec_json_cannot_encode_fails_before_the_engine_starts(tmp_path: Path
     with pytest.raises(TypeError):
         s.start()
     assert s.pid is None
+
+
+def test_a_relative_engine_path_still_works_with_another_cwd(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    write_fake_engine(tmp_path, ECHO)
+    monkeypatch.chdir(tmp_path)
+    with Session({}, engine="./fake-asession", cwd="/") as s:
+        s.close_input()
+        assert s.wait(timeout=30).status == "success"

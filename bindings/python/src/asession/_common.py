@@ -45,12 +45,12 @@ def resolve_engine(engine: EngineArg, env: Optional[Mapping[str, str]] = None) -
     if name.endswith(".js"):
         node = shutil.which("node", path=search_path)
         if os.path.isfile(name) and node:
-            return [node, name]
+            return [node, os.path.abspath(name)]  # absolute: the engine may run in another cwd
         problem = "no such file" if not os.path.isfile(name) else "node is not on PATH"
     else:
         found = shutil.which(name, path=search_path)
         if found:
-            return [found]
+            return [os.path.abspath(found)]
         problem = "not found or not executable"
     raise EngineNotFoundError(
         f"asession engine {name!r} (from {origin}): {problem}. Pass engine=, set ASESSION_BIN, "
