@@ -4,6 +4,7 @@
 // Usage: node conformance/run.mjs --impl "node dist/cli.js" [--filter s] [--jobs 2]
 //        [--include-engine-only | --binding] [--json out.json] [--timeout-ms N] [--coverage]
 import { spawn } from "node:child_process";
+import net from "node:net";
 import { mkdtempSync, mkdirSync, readFileSync, readdirSync, rmSync, symlinkSync, existsSync, writeFileSync, accessSync, constants, statSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve, dirname, isAbsolute, delimiter } from "node:path";
@@ -339,7 +340,28 @@ async function runCase(c, opts, validateEvents) {
     }
   };
 
-  const err = await Promise.race([Promise.all([drive(), sendSignal(), readerActions(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
+  // A local process that is not ascp connects to the management port named in SPAWN's argv and
+  // writes frames: the implementation must not turn them into events.
+  const strayClients = [];
+  const stray = async () => {
+    const s = spec.stray_client;
+    if (!s || !(await waitEvent(s.after ?? { type: "SPAWN" }, s.occurrence ?? 1))) return;
+    const argv = events.find((x) => x.e.type === "SPAWN")?.e.argv ?? [];
+    const m = /^(?:(.+):)?(\d+)$/.exec(argv[argv.indexOf("-M") + 1] ?? "");
+    if (!m) {
+      failures.push(`stray_client: no -M port in SPAWN argv ${JSON.stringify(argv)}`);
+      return;
+    }
+    const socket = net.connect({ host: m[1] ?? "127.0.0.1", port: Number(m[2]) });
+    strayClients.push(socket);
+    socket.on("error", () => {
+      // Refused or reset: exactly what a careful implementation does.
+    });
+    socket.on("connect", () => socket.write(s.text));
+  };
+
+  const err = await Promise.race([Promise.all([drive(), sendSignal(), readerActions(), stray(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
+  for (const socket of strayClients) socket.destroy();
   clearTimeout(timer);
   if (err) failures.push(`could not start ${cmdPath}: ${err.message}`);
   if (!child.stdin.destroyed) child.stdin.destroy();
