@@ -81,3 +81,38 @@ def test_engine_not_found_exits_3(tmp_path: Path) -> None:
     proc = adapter(tmp_path / "missing")
     _, err = proc.communicate("{}\n", timeout=30)
     assert proc.returncode == 3 and "missing" in err
+
+
+def test_non_ascii_values_come_out_as_utf8(tmp_path: Path) -> None:
+    fake = write_fake_engine(tmp_path, """
+sys.stdin.readline()
+emit({"type": "SKIP", "file": "/données/日本語"})
+emit({"type": "SKIP", "file": "\\ud800"})
+emit(RESULT_OK)
+""")
+    proc = adapter(fake)
+    out, _ = proc.communicate("{}\n", timeout=30)
+    lines = out.splitlines()
+    assert lines[0] == '{"type":"SKIP","file":"/données/日本語"}'
+    assert json.loads(lines[1])["file"] == "\ud800"
+    assert proc.returncode == 0
+
+
+def test_a_closed_stdout_cancels_the_engine(tmp_path: Path) -> None:
+    fake = write_fake_engine(tmp_path, """
+def on_term(*_):
+    emit(dict(RESULT_OK, status="cancelled", exit_code=130))
+    sys.exit(130)
+signal.signal(signal.SIGTERM, on_term)
+sys.stdin.readline()
+while True:
+    emit({"type": "STATS"})
+    time.sleep(0.05)
+""")
+    proc = adapter(fake)
+    assert proc.stdin and proc.stdout
+    proc.stdin.write("{}\n")
+    proc.stdin.flush()
+    proc.stdout.readline()
+    proc.stdout.close()  # the adapter's next write fails: it must cancel the engine, not die or hang
+    assert proc.wait(30) == 130

@@ -15,7 +15,7 @@ import os
 import signal
 import sys
 import threading
-from typing import Iterator, Optional
+from typing import Any, BinaryIO, Dict, Iterator, Optional
 
 from ._errors import EngineError, EngineNotFoundError, SessionClosedError
 from .session import Session
@@ -67,30 +67,48 @@ def _forward(session: Session, lines: Iterator[bytes]) -> None:
     session.close_input()
 
 
+def _json_line(data: Dict[str, Any]) -> bytes:
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return (text + "\n").encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate the engine sent escaped: escape everything then
+        return (json.dumps(data, separators=(",", ":")) + "\n").encode("ascii")
+
+
 def main() -> int:
     lines = _lines(sys.stdin.fileno())
     spec = _read_spec(lines)
     session = Session(spec if spec is not None else "", tee_stderr=sys.stderr.buffer)
+    signalled = threading.Event()
+
+    def on_signal(*_: Any) -> None:
+        signalled.set()
+        if session.pid is not None:
+            session.cancel()
+
+    for signum in (signal.SIGTERM, signal.SIGINT):
+        signal.signal(signum, on_signal)
     try:
         session.start()
     except EngineNotFoundError as exc:
         print(f"asession.conformance_adapter: {exc}", file=sys.stderr)
         return _EXIT_NOT_FOUND
-    for signum in (signal.SIGTERM, signal.SIGINT):
-        signal.signal(signum, lambda *_: session.cancel())
+    if signalled.is_set():
+        session.cancel()
     threading.Thread(target=_forward, args=(session, lines), name="stdin-forwarder", daemon=True).start()
-    out = sys.stdout
+    out: Optional[BinaryIO] = sys.stdout.buffer
     try:
         for event in session.events():
-            out.write(json.dumps(event.raw, ensure_ascii=False, separators=(",", ":")) + "\n")
-            out.flush()
-    except BrokenPipeError:
-        # Our reader went away: cancel like the CLI does, and write nothing more.
-        os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
-        session.cancel()
-        result = session.wait(raise_on_failure=False)
-        session.close()
-        return result.exit_code
+            if out is None:
+                continue
+            try:
+                out.write(_json_line(event.raw))
+                out.flush()
+            except BrokenPipeError:
+                # Our reader went away: cancel like the CLI does, and write nothing more.
+                os.dup2(os.open(os.devnull, os.O_WRONLY), out.fileno())
+                out = None
+                session.cancel()
     except EngineError:
         # No RESULT: the spec asked for ascp events only, or the engine died. Its exit status says which,
         # and its stderr has been passed through already.
