@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 // asession benchmarks against the ascp simulator (Node built-ins only; build first: npm run build).
 //   node conformance/bench/run.mjs [--quick] [--only startup,throughput,latency,slow,paths,starts]
-//                                  [--runs N] [--out FILE] [--cpu-prof DIR]
+//                                  [--runs N] [--out FILE] [--cpu-prof DIR] [--cli PATH]
 // Prints a markdown table and writes JSON (default bench-results/latest.json). Each figure is the median of
 // repeated runs; throughput figures are also given as a ratio to a minimal pass-through (passthrough.mjs) run
 // in the same invocation, interleaved with the engine's runs so that load changes hit both alike.
+// --cli benchmarks another build of the engine (e.g. an older revision's dist/cli.js) for before/after figures.
 import { mkdtempSync, mkdirSync, rmSync, writeFileSync, readFileSync, existsSync } from "node:fs";
 import { tmpdir, cpus, loadavg, totalmem } from "node:os";
 import { join, dirname } from "node:path";
@@ -15,7 +16,7 @@ import { median, percentile, medianOf } from "./lib/stats.mjs";
 const STEP = 1024; // the simulator's blast: FileBytes of frame i is i * 1024
 
 function parseArgs(argv) {
-  const o = { quick: false, only: null, runs: null, out: join(ROOT, "bench-results", "latest.json"), cpuProf: null };
+  const o = { quick: false, only: null, runs: null, out: join(ROOT, "bench-results", "latest.json"), cpuProf: null, cli: CLI };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => argv[++i] ?? usage(`${a} needs a value`);
@@ -24,17 +25,19 @@ function parseArgs(argv) {
     else if (a === "--runs") o.runs = Number(val());
     else if (a === "--out") o.out = val();
     else if (a === "--cpu-prof") o.cpuProf = val();
+    else if (a === "--cli") o.cli = val();
     else usage(`unknown argument ${a}`);
   }
   return o;
 }
 
 function usage(msg) {
-  process.stderr.write(`${msg}\nusage: node conformance/bench/run.mjs [--quick] [--only startup,throughput,latency,slow,paths,starts] [--runs N] [--out FILE] [--cpu-prof DIR]\n`);
+  process.stderr.write(`${msg}\nusage: node conformance/bench/run.mjs [--quick] [--only startup,throughput,latency,slow,paths,starts] [--runs N] [--out FILE] [--cpu-prof DIR] [--cli PATH]\n`);
   process.exit(2);
 }
 
 const opts = parseArgs(process.argv.slice(2));
+const ENGINE = opts.cli;
 const Q = opts.quick;
 const heavyRuns = opts.runs ?? (Q ? 1 : 3);
 const sizes = {
@@ -79,7 +82,7 @@ async function startupRun() {
   const dir = runDir();
   const file = join(dir, "a.bin");
   writeFileSync(file, Buffer.alloc(1000, 7));
-  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") } });
+  const p = start({ script: ENGINE, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") } });
   const reader = new EventReader(p.child.stdout, p.t0);
   p.child.stdin.end(`${session({ paths: [{ source: file }] })}\n`);
   const exit = await p.exited;
@@ -117,10 +120,12 @@ async function blastEngine(count, { linesPerSec = null, cpuProf = null } = {}) {
   const dir = runDir();
   const usageFile = join(dir, "usage.jsonl");
   const nodeArgs = cpuProf ? ["--cpu-prof", "--cpu-prof-dir", cpuProf] : [];
-  const p = start({ script: CLI, env: blastEnv(dir, count), usageFile, nodeArgs });
+  const cpu0 = process.cpuUsage();
+  const p = start({ script: ENGINE, env: blastEnv(dir, count), usageFile, nodeArgs });
   const reader = new EventReader(p.child.stdout, p.t0, { linesPerSec });
   p.child.stdin.end(`${session({ paths: [{ source: "blast.bin" }] })}\n`);
   const exit = await p.exited;
+  const readerCpu = process.cpuUsage(cpu0);
   const usage = readUsage(usageFile);
   const blocked = readRecord(join(dir, "sim.jsonl")).find((r) => r.kind === "blocked") ?? null;
   const size = count * STEP;
@@ -152,6 +157,7 @@ async function blastEngine(count, { linesPerSec = null, cpuProf = null } = {}) {
     engine_cpu_us_per_frame: (engine.cpu_ms * 1000) / count,
     engine_peak_rss_mb: engine.peak_rss_mb,
     ascp_cpu_ms: usage.ascp?.cpu_ms,
+    reader_cpu_ms: (readerCpu.user + readerCpu.system) / 1000,
     sim_blocked_total_ms: blocked.total_ms,
     sim_blocked_max_ms: blocked.max_ms,
     sim_blast_ms: blocked.elapsed_ms,
@@ -163,9 +169,11 @@ async function blastPassthrough(count) {
   const dir = runDir();
   const usageFile = join(dir, "usage.jsonl");
   const args = [SIM, "--mode", "send", "--host", "demo", "-d", "blast.bin", "/up"];
+  const cpu0 = process.cpuUsage();
   const p = start({ script: PASSTHROUGH, args, env: blastEnv(dir, count), usageFile, stdin: "ignore" });
   const reader = new FrameReader(p.child.stdout, p.t0);
   const exit = await p.exited;
+  const readerCpu = process.cpuUsage(cpu0);
   const usage = readUsage(usageFile);
   const blocked = readRecord(join(dir, "sim.jsonl")).find((r) => r.kind === "blocked") ?? null;
   const size = count * STEP;
@@ -185,6 +193,7 @@ async function blastPassthrough(count) {
     cpu_us_per_frame: (pt.cpu_ms * 1000) / count,
     peak_rss_mb: pt.peak_rss_mb,
     ascp_cpu_ms: usage.ascp?.cpu_ms,
+    reader_cpu_ms: (readerCpu.user + readerCpu.system) / 1000,
     sim_blocked_total_ms: blocked.total_ms,
     sim_blocked_max_ms: blocked.max_ms,
     sim_blast_ms: blocked.elapsed_ms,
@@ -243,7 +252,7 @@ async function slowReader() {
 async function latencyRun() {
   const dir = runDir();
   const usageFile = join(dir, "usage.jsonl");
-  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
+  const p = start({ script: ENGINE, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
   let waiting = null;
   let sessionUp;
   const up = new Promise((r) => (sessionUp = r));
@@ -299,7 +308,7 @@ async function pathsRun(n) {
   for (let i = 0; i < n; i++) paths[i] = { source: `src/d${i % 1000}/f${i}.bin` };
   const text = `${session({ paths })}\n`;
   // A one-frame blast: the simulator reads the whole file list, then skips the transfer and exits.
-  const p = start({ script: CLI, env: blastEnv(dir, 1), usageFile });
+  const p = start({ script: ENGINE, env: blastEnv(dir, 1), usageFile });
   const reader = new EventReader(p.child.stdout, p.t0);
   p.child.stdin.end(text);
   const exit = await p.exited;
@@ -322,7 +331,7 @@ async function pathsRun(n) {
 async function startsRun(n) {
   const dir = runDir();
   const usageFile = join(dir, "usage.jsonl");
-  const p = start({ script: CLI, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
+  const p = start({ script: ENGINE, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile });
   let sessionUp;
   const up = new Promise((r) => (sessionUp = r));
   const reader = new EventReader(p.child.stdout, p.t0, {
@@ -401,6 +410,7 @@ function table(r) {
     const t = r.throughput;
     rows.push([`STATS events/s, reader keeps up (${f0(sizes.blast)} frames)`, f0(t.events_per_s), f0(t.ceiling_events_per_s), ratio(t.events_per_s, t.ceiling_events_per_s), "≥ 150,000", met(t.events_per_s >= 150_000)]);
     rows.push(["CPU per event (µs, user+sys)", f2(t.cpu_us_per_event), f2(t.ceiling_cpu_us_per_event), ratio(t.cpu_us_per_event, t.ceiling_cpu_us_per_event), "", ""]);
+    rows.push(["Events per second of engine CPU (1 / CPU per event)", f0(1e6 / t.cpu_us_per_event), f0(1e6 / t.ceiling_cpu_us_per_event), ratio(t.ceiling_cpu_us_per_event, t.cpu_us_per_event), "", ""]);
     rows.push(["Peak RSS during the blast (MB)", f1(t.peak_rss_mb), f1(t.ceiling_peak_rss_mb), ratio(t.peak_rss_mb, t.ceiling_peak_rss_mb), "≤ 120", met(t.peak_rss_mb <= 120)]);
     rows.push(["No STATS lost, last STATS/STOP/DONE exact", t.zero_loss && t.exact ? "yes" : "no", t.exact ? "yes" : "no", "", "yes", met(t.zero_loss && t.exact)]);
     rows.push(["Simulator blocked on the socket (ms, total)", f0(t.sim_blocked_total_ms), f0(t.ceiling_sim_blocked_total_ms), ratio(t.sim_blocked_total_ms, t.ceiling_sim_blocked_total_ms), "", ""]);
@@ -445,13 +455,14 @@ function gitRevision() {
 }
 
 async function main() {
-  if (!existsSync(CLI)) usage(`${CLI} is missing: run npm run build first`);
+  if (!existsSync(ENGINE)) usage(`${ENGINE} is missing: run npm run build first`);
   const want = (k) => !opts.only || opts.only.includes(k);
   const results = {
     when: new Date().toISOString(),
     mode: Q ? "quick" : "full",
     machine: { cpu: cpus()[0]?.model, cores: cpus().length, mem_gb: Math.round(totalmem() / 2 ** 30), node: process.version },
-    revision: gitRevision(),
+    engine: ENGINE,
+    revision: ENGINE === CLI ? gitRevision() : null,
     load_start: load(),
     sizes,
   };
