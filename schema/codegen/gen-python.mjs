@@ -108,6 +108,8 @@ function dataclass(model, { name, schema }) {
   const entries = Object.entries(schema.properties);
   const ordered = [...entries.filter(([k]) => required.has(k)), ...entries.filter(([k]) => !required.has(k))];
   const openEnded = schema.additionalProperties !== false;
+  const clash = entries.find(([k]) => ["raw", "extra"].includes(k));
+  if (clash) throw new Error(`gen-python: ${name}.${clash[0]} clashes with the attribute the binding adds`);
   let out = "@dataclass(frozen=True, repr=False)\n";
   out += `class ${name}:\n`;
   if (schema.description) out += docstring(schema.description, "    ") + "\n";
