@@ -3,7 +3,6 @@
 // reachable through text() and raw()); engine events are strict records, since the engine owns their shape.
 const PKG = "dev.asession.generated";
 const DIR = "bindings/java/src/main/java/dev/asession/generated";
-const ENGINE_EVENTS = ["SpawnEvent", "RetryEvent", "CommandRejectedEvent", "WarningEvent", "ResultEvent"];
 const RESERVED = new Set(
   ("abstract assert boolean break byte case catch char class const continue default do double else enum extends " +
     "final finally float for goto if implements import instanceof int interface long native new package private " +
@@ -29,23 +28,36 @@ const esc = (text) =>
 const javadoc = (text, indent) => `${indent}/** ${esc(text)} */\n`;
 
 // Field shape of an engine-event property: { type, read } where read is a Java expression over node `n`.
-function engineField(name, prop, required, nested) {
+function engineField(name, givenProp, required, nested) {
   const key = str(name);
-  const nullable = (Array.isArray(prop.type) && prop.type.includes("null")) || (prop.oneOf ?? []).some((o) => o.type === "null");
+  const nullable =
+    (Array.isArray(givenProp.type) && givenProp.type.includes("null")) || (givenProp.oneOf ?? []).some((o) => o.type === "null");
   const mandatory = required && !nullable;
-  const ref = prop.$ref ?? (prop.oneOf ?? []).find((o) => o.$ref)?.$ref;
-  if (ref) {
-    const t = ref.split("/").pop();
+  // oneOf [null, X] is X that may be null.
+  const alternatives = (givenProp.oneOf ?? []).filter((o) => o.type !== "null");
+  const prop = alternatives.length === 1 ? { description: givenProp.description, ...alternatives[0] } : givenProp;
+  if (prop.$ref) {
+    const t = prop.$ref.split("/").pop();
     return { type: t, read: `Decoding.object(n, ${key}, ${mandatory}, ${t}::from)` };
   }
   const base = Array.isArray(prop.type) ? prop.type.find((t) => t !== "null") : prop.type;
   if (base === "array") {
-    if (prop.items.$ref) {
-      const t = prop.items.$ref.split("/").pop();
-      return { type: `java.util.List<${t}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${t}::from)` };
-    }
-    if (prop.items.type === "string") return { type: "java.util.List<String>", read: `Decoding.list(n, ${key}, ${mandatory}, Decoding::string)` };
-    throw new Error(`gen-java: unsupported array items for ${name}`);
+    const items = prop.items;
+    let t;
+    if (items.$ref) t = items.$ref.split("/").pop();
+    else if (items.type === "string") t = null;
+    else if (items.type === "object" && items.properties) {
+      // Inline item objects become a nested record named after the array, singular: sessions → Session.
+      t = pascal(name).replace(/s$/, "");
+      nested.push(record(t, items, { nested: true }));
+    } else throw new Error(`gen-java: unsupported array items for ${name}`);
+    return t
+      ? { type: `java.util.List<${t}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${t}::from)` }
+      : { type: "java.util.List<String>", read: `Decoding.list(n, ${key}, ${mandatory}, Decoding::string)` };
+  }
+  if (base === "object" && !prop.properties) {
+    if (prop.additionalProperties?.type !== "string") throw new Error(`gen-java: unsupported map values for ${name}`);
+    return { type: "java.util.Map<String, String>", read: `Decoding.stringMap(n, ${key}, ${mandatory})` };
   }
   if (base === "object") {
     const t = pascal(name);
@@ -175,9 +187,9 @@ function ascpEvent(schema) {
   ]);
 }
 
-function eventInterface(defs) {
-  const permits = ["AscpEvent", ...ENGINE_EVENTS].join(", ");
-  const cases = ENGINE_EVENTS.map((d) => `        case ${str(defs[d].properties.type.const)} -> ${d}.from(n, line);`).join("\n");
+function eventInterface(defs, engineEvents) {
+  const permits = ["AscpEvent", ...engineEvents].join(", ");
+  const cases = engineEvents.map((d) => `        case ${str(defs[d].properties.type.const)} -> ${d}.from(n, line);`).join("\n");
   const body = `/** One line of asession's stdout: an ascp event or one of the engine's own events. */
 public sealed interface Event permits ${permits} {
   /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
@@ -323,6 +335,15 @@ final class Decoding {
     return read.apply(v);
   }
 
+  static Map<String, String> stringMap(JsonNode o, String name, boolean required) {
+    JsonNode v = present(o, name, required);
+    if (v == null) return null;
+    if (!v.isObject()) throw wrong(name, "an object", v);
+    Map<String, String> map = new LinkedHashMap<>();
+    v.fields().forEachRemaining(e -> map.put(e.getKey(), stringOf(name + "." + e.getKey(), e.getValue())));
+    return Collections.unmodifiableMap(map);
+  }
+
   static <T> List<T> list(JsonNode o, String name, boolean required, Function<JsonNode, T> read) {
     JsonNode v = present(o, name, required);
     if (v == null) return null;
@@ -363,7 +384,9 @@ final class Decoding {
 export default async function generate({ loadSchema }) {
   const events = loadSchema("events.schema.json");
   const defs = events.$defs;
-  const files = [eventInterface(defs), ascpEvent(defs.AscpEvent)];
+  // Engine events are the top-level alternatives besides AscpEvent; every other def is a nested type.
+  const engineEvents = events.oneOf.map((o) => o.$ref.split("/").pop()).filter((d) => d !== "AscpEvent");
+  const files = [eventInterface(defs, engineEvents), ascpEvent(defs.AscpEvent)];
   files.push(
     fileOf("Decoding", DECODING, [
       "com.fasterxml.jackson.core.JsonFactory",
@@ -379,7 +402,9 @@ export default async function generate({ loadSchema }) {
       "java.util.function.Function",
     ]),
   );
-  for (const d of ENGINE_EVENTS) files.push(fileOf(d, record(d, defs[d], { event: true })));
-  for (const d of ["SessionOutcome", "ErrorInfo"]) files.push(fileOf(d, record(d, defs[d])));
+  for (const d of engineEvents) files.push(fileOf(d, record(d, defs[d], { event: true })));
+  for (const d of Object.keys(defs).filter((d) => d !== "AscpEvent" && !engineEvents.includes(d))) {
+    files.push(fileOf(d, record(d, defs[d])));
+  }
   return files;
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.asession.generated.AscpEvent;
+import dev.asession.generated.DryRunEvent;
 import dev.asession.generated.Event;
 import dev.asession.generated.ResultEvent;
 import dev.asession.generated.RetryEvent;
@@ -71,6 +72,23 @@ class EventDecodeTest {
     assertNull(res.sessions().get(0).exitCode());
     assertNull(res.sessions().get(0).error());
     assertEquals(1L, res.totals().filesFailed());
+  }
+
+  @Test
+  void dryRunPlanIsARecordWithNestedTypes() {
+    DryRunEvent d = assertInstanceOf(DryRunEvent.class, Event.decode(
+        "{\"type\":\"DRY_RUN\",\"ascp_path\":\"/x/ascp\",\"sessions\":[{\"session_index\":0,\"argv\":[\"-M\",\"0\"],"
+            + "\"command_line\":\"ASPERA_SCP_PASS=*** /x/ascp -M 0\"}],\"env\":{\"ASPERA_SCP_PASS\":\"***\"},"
+            + "\"file_list\":{\"option\":\"--file-list\",\"entries\":1},\"unknown_keys\":[],\"ignored_keys\":[\"x\"],\"events\":\"all\"}"));
+    assertEquals(List.of("-M", "0"), d.sessions().get(0).argv());
+    assertEquals(Map.of("ASPERA_SCP_PASS", "***"), d.env());
+    assertEquals(1L, d.fileList().entries());
+    assertNull(d.fileList().path());
+    assertEquals(List.of("x"), d.ignoredKeys());
+    DryRunEvent persistent = (DryRunEvent) Event.decode(
+        "{\"type\":\"DRY_RUN\",\"ascp_path\":\"a\",\"sessions\":[],\"env\":{},\"file_list\":null,"
+            + "\"unknown_keys\":[],\"ignored_keys\":[],\"events\":\"ascp\"}");
+    assertNull(persistent.fileList());
   }
 
   @Test

@@ -124,6 +124,15 @@ final class Decoding {
     return read.apply(v);
   }
 
+  static Map<String, String> stringMap(JsonNode o, String name, boolean required) {
+    JsonNode v = present(o, name, required);
+    if (v == null) return null;
+    if (!v.isObject()) throw wrong(name, "an object", v);
+    Map<String, String> map = new LinkedHashMap<>();
+    v.fields().forEachRemaining(e -> map.put(e.getKey(), stringOf(name + "." + e.getKey(), e.getValue())));
+    return Collections.unmodifiableMap(map);
+  }
+
   static <T> List<T> list(JsonNode o, String name, boolean required, Function<JsonNode, T> read) {
     JsonNode v = present(o, name, required);
     if (v == null) return null;
