@@ -99,10 +99,11 @@ class EngineTest {
         .build();
     try (Session s = Session.start(sendSpec(List.of(Map.of("source", a.toString())), Map.of()), auth)) {
       TransferException e = assertThrows(TransferException.class, s::waitFor);
-      assertEquals("failed", e.status());
-      assertEquals(1, e.exitCode());
-      assertEquals("ascp", e.error().source());
-      assertEquals(19L, e.error().code());
+      String why = e.getMessage() + "\n" + e.result().raw() + "\n" + e.stderrTail();
+      assertEquals("failed", e.status(), why);
+      assertEquals(1, e.exitCode(), why);
+      assertEquals("ascp", e.error().source(), why);
+      assertEquals(19L, e.error().code(), why);
       assertFalse(e.error().retryable());
     }
   }
