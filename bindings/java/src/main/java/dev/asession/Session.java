@@ -398,7 +398,7 @@ public final class Session implements AutoCloseable {
 
   private void kill() {
     // Collected before the engine dies: afterwards its children are no longer its descendants.
-    List<ProcessHandle> children = new ArrayList<>(process.descendants().toList());
+    List<ProcessHandle> children = process.descendants().toList();
     process.destroyForcibly();
     children.forEach(ProcessHandle::destroyForcibly);
     try {
