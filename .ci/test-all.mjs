@@ -76,7 +76,7 @@ const SUITES = [
   { name: "real-ascp", cmd: "bash .ci/real-ascp.sh" },
   {
     name: "python",
-    setup: `python3 -m venv ${venv} && ${py} -m pip install -q --disable-pip-version-check -e bindings/python pytest`,
+    setup: `python3 -m venv ${venv} && ${py} -m pip install -q --disable-pip-version-check -e 'bindings/python[test]'`,
     cmd: `${py} -m pytest -q bindings/python/tests`,
   },
   { name: "conformance-python", cmd: `node conformance/run.mjs --binding --impl "${py} -m asession.conformance_adapter"` },
