@@ -3,6 +3,8 @@ package dev.asession;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.asession.generated.Event;
 import dev.asession.generated.ResultEvent;
 import java.io.BufferedReader;
@@ -13,6 +15,7 @@ import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -41,7 +44,9 @@ import java.util.stream.StreamSupport;
  * without ever having called {@link #events()} stops keeping them, so a listener-only session does not grow.
  */
 public final class Session implements AutoCloseable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+  // Paths as their text: Jackson's default writes a java.nio.file.Path as a file: URI, which no spec key takes.
+  private static final ObjectMapper JSON =
+      new ObjectMapper().registerModule(new SimpleModule().addSerializer(Path.class, new ToStringSerializer(Path.class)));
   private static final Object END = new Object();
   private static final int STDERR_TAIL_CHARS = 64 * 1024;
 
@@ -417,7 +422,7 @@ public final class Session implements AutoCloseable {
 
     private Builder() {}
 
-    /** The session spec as a map ({@code spec}, {@code agent}, ...), serialised to JSON. */
+    /** The session spec as a map ({@code spec}, {@code agent}, ...), serialised to JSON ({@link Path}s as text). */
     public Builder spec(Map<String, ?> spec) {
       this.specJson = toJson(Objects.requireNonNull(spec, "spec"));
       this.ascpEventsOnly = "ascp".equals(spec.get("events"));
