@@ -28,7 +28,20 @@ export class AscpProcess {
   static start(path: string, argv: string[], env: NodeJS.ProcessEnv, cwd: string, log: Logger, label: string): Promise<AscpProcess> {
     return new Promise((resolve, reject) => {
       const child = spawn(path, argv, { env, cwd, stdio: ["ignore", "pipe", "pipe"], detached: true });
-      const exited = new Promise<ProcessExit>((r) => child.once("exit", (code, signal) => r({ code, signal })));
+      const stderrEnded = new Promise<void>((r) => child.stderr!.once("close", () => r()));
+      const exited = new Promise<ProcessExit>((r) =>
+        child.once("exit", (code, signal) => {
+          // Whatever ascp left in its group (ssh, helpers) has no purpose without it: a crashed ascp must not
+          // leave orphans. Done at once, while the group id cannot have been reused.
+          try {
+            process.kill(-child.pid!, "SIGKILL");
+          } catch {
+            // No such group left: nothing to clean.
+          }
+          // The last stderr lines may still be in the pipe: wait for them briefly, for the stderr tail in RESULT.
+          void Promise.race([stderrEnded, new Promise((t) => setTimeout(t, 250))]).then(() => r({ code, signal }));
+        }),
+      );
       child.once("error", (error) => reject(error));
       child.once("spawn", () => {
         const proc = new AscpProcess(child, child.pid!, exited);

@@ -98,15 +98,23 @@ export class Job {
     // Sessions start spawn_delay_sec apart; one that fails (after its retries) stops its siblings.
     const delayMs = (agent.spawn_delay_sec ?? 2) * 1000;
     const outcomes: Promise<SessionOutcome>[] = [];
+    let siblingFailed = false;
+    let wakeFailed!: () => void;
+    const failedSignal = new Promise<void>((r) => (wakeFailed = r));
     for (const [i, runner] of this.sessions.entries()) {
-      if (i > 0) await Promise.race([sleep(delayMs), this.cancelSignal]);
-      if (this.cancelled) {
-        outcomes.push(Promise.resolve(notStarted(i, "cancelled")));
+      if (i > 0) await Promise.race([sleep(delayMs), this.cancelSignal, failedSignal]);
+      // After a cancel or a failed session the job is over: later sessions are not started at all.
+      if (this.cancelled || siblingFailed) {
+        outcomes.push(Promise.resolve(notStarted(i, this.cancelled ? "cancelled" : "not_started")));
         continue;
       }
       outcomes.push(
         runner.run().then((outcome) => {
-          if (outcome.status === "failed" || outcome.status === "not_started") for (const s of this.sessions) if (s !== runner) s.stop("stop");
+          if (outcome.status === "failed" || outcome.status === "not_started") {
+            siblingFailed = true;
+            wakeFailed();
+            for (const s of this.sessions) if (s !== runner) s.stop("stop");
+          }
           return outcome;
         }),
       );
@@ -196,7 +204,8 @@ export class Job {
   private async finish(outcomes: SessionOutcome[], engineError: ErrorInfo | null): Promise<number> {
     await this.fileList?.remove();
     this.fileList = null;
-    const failedSession = outcomes.find((o) => o.status === "failed" || o.status === "not_started");
+    // The session that failed first in index order; not_started ones only when none failed (ascp could not start).
+    const failedSession = outcomes.find((o) => o.status === "failed") ?? outcomes.find((o) => o.status === "not_started");
     let status: ResultEvent["status"];
     let exitCode: number;
     let error: ErrorInfo | null;

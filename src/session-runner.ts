@@ -58,7 +58,8 @@ const CONNECTION_LOST = 16;
 
 /** Wait before retry n (0-based): sleep_initial·factorⁿ, capped at sleep_max. */
 export function retryDelaySec(r: ResumePolicy, n: number): number {
-  return Math.min(r.sleep_max, r.sleep_initial * Math.pow(r.sleep_factor, n));
+  // Rounded to the millisecond: 0.05·3 must read 0.15 in RETRY, not 0.15000000000000002.
+  return Math.round(Math.min(r.sleep_max, r.sleep_initial * Math.pow(r.sleep_factor, n)) * 1000) / 1000;
 }
 
 export class SessionRunner {
@@ -135,7 +136,11 @@ export class SessionRunner {
       this.fileBytes = 0;
       this.done = null;
       await Promise.race([sleep(delaySec * 1000), this.stopSignal]);
-      if (this.stopRequested) break;
+      if (this.stopRequested) {
+        // Stopped while waiting to retry: the session ends because of the stop, not the failure before it.
+        end = { kind: "stopped", exit: "exit" in end ? end.exit : null };
+        break;
+      }
     }
     this.finished = true;
     return this.outcome(end);
@@ -280,7 +285,8 @@ export class SessionRunner {
   private outcome(end: AttemptEnd): SessionOutcome {
     const error = this.failureOf(end);
     const exit = "exit" in end ? end.exit : null;
-    const cancelled = end.kind === "stopped" ? this.stopRequested === "cancel" : end.kind === "error" && end.code === USER_CANCEL;
+    // Stopped by the engine (user cancel, or a sibling session failed) or cancelled by a CANCEL command.
+    const cancelled = end.kind === "stopped" || (end.kind === "error" && end.code === USER_CANCEL);
     const status: SessionOutcome["status"] = !error ? "success" : cancelled ? "cancelled" : end.kind === "spawn_failed" && this.attempts === 1 ? "not_started" : "failed";
     const doneCount = (v: unknown, fallback: number) => (typeof v === "number" ? v : fallback);
     const out: SessionOutcome = {
