@@ -128,26 +128,40 @@ export class NdjsonWriter {
     if (this.inFlight || this.broken || this.head === this.lines.length) return;
     const lines = this.lines;
     const limit = this.behind ? BEHIND_BATCH_BYTES : BATCH_BYTES;
-    let text = "";
-    let i = this.head;
-    for (; i < lines.length && text.length < limit; i++) {
-      if (lines[i] === "") continue;
-      text += lines[i];
+    let end = this.head;
+    let chars = 0;
+    for (; end < lines.length && chars < limit; end++) chars += lines[end]!.length;
+    // Encoded straight into one buffer: concatenating the lines first would build a rope that the write then has
+    // to flatten and encode again. Sized for ASCII (JSON of ascp's frames nearly always is), grown when not.
+    let buf = Buffer.allocUnsafe(chars + 1024);
+    let off = 0;
+    for (let i = this.head; i < end; i++) {
+      const line = lines[i]!;
+      if (line === "") continue;
+      if (buf.length - off < line.length * 3) {
+        const need = Buffer.byteLength(line);
+        if (buf.length - off < need) {
+          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + need + 1024));
+          buf.copy(bigger, 0, 0, off);
+          buf = bigger;
+        }
+      }
+      off += buf.write(line, off);
       lines[i] = "";
       this.written++;
     }
-    this.head = i;
-    if (i === lines.length) {
+    this.head = end;
+    if (end === lines.length) {
       this.lines = [];
       this.meta = [];
       this.head = 0;
       this.lastStats.clear();
-    } else if (i >= 4096 && i * 2 >= lines.length) this.compact();
-    if (text === "") return;
+    } else if (end >= 4096 && end * 2 >= lines.length) this.compact();
+    if (off === 0) return;
     this.inFlight = true;
     this.inFlightSince = performance.now();
     this.inFlightTurn = this.turn;
-    this.stream.write(text, this.afterWrite);
+    this.stream.write(buf.subarray(0, off), this.afterWrite);
   }
 
   /** Drops the written prefix of a queue that never empties (a reader that lags for good). */
