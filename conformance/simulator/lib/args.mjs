@@ -1,7 +1,13 @@
 // Command-line parsing with ascp's shapes: short options (glued or separate values, clustered
 // switches such as -QT or -DDL-), long options as --name=value or --name value, positionals.
 
-export class UsageError extends Error {}
+// stderr: the exact line ascp prints, where a capture shows it (else `ascp: <message>`).
+export class UsageError extends Error {
+  constructor(message, stderr = `ascp: ${message}`) {
+    super(message);
+    this.stderr = stderr;
+  }
+}
 
 const POLICIES = ["fixed", "high", "fair", "low"];
 const OVERWRITE = ["never", "always", "diff", "older", "diff+older"];
@@ -210,7 +216,8 @@ export function parseArgs(argv) {
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
       const spec = LONG[name];
-      if (!spec) throw new UsageError(`unknown option --${name}`);
+      // ascp 3.9's wording, backquote included (real-usage-error).
+      if (!spec) throw new UsageError(`unknown option --${name}`, `unrecognized option \`--${name}'`);
       if (!spec.parse) {
         if (eq !== -1) throw new UsageError(`option --${name} takes no value`);
         store(opts, spec, true);
@@ -227,7 +234,8 @@ export function parseArgs(argv) {
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j];
         const spec = SHORT[letter];
-        if (!spec) throw new UsageError(`unknown option -${letter}`);
+        // Same wording for a short option (not captured).
+        if (!spec) throw new UsageError(`unknown option -${letter}`, `unrecognized option \`-${letter}'`);
         if (!spec.parse) {
           store(opts, spec, true);
           continue;

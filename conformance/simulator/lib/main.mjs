@@ -8,7 +8,9 @@ import { randomUUID } from "node:crypto";
 
 const VERSION_TEXT = "ascp (asession simulator) version 4.4.5.0 — not IBM ascp";
 
-// Reports a failure that happens before a session exists: stderr, then ERROR on -M if possible.
+// Reports a failure found after the command line parsed but before a session exists (no host, no
+// source, bad scenario): stderr, then ERROR on -M if possible. ascp 3.9 reports "no remote host" as
+// Code 8 (USAGE); its frames for it were not captured.
 async function earlyError(argv, recorder, code, message) {
   process.stderr.write(`ascp: ${message}\n`);
   const { target, userStr } = salvageMgmt(argv);
@@ -73,6 +75,17 @@ export async function main(argv, env) {
   let positionals;
   try {
     ({ opts, positionals } = parseArgs(argv));
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    // Like ascp 3.9 (real-usage-error): a bad command line is reported on stderr before -M is
+    // dialled; no frame at all, exit 1.
+    process.stderr.write(`${e.stderr}\n`);
+    recorder.write({ kind: "usage_error", message: e.message });
+    recorder.write({ kind: "exit", code: 1 });
+    recorder.close();
+    process.exit(1);
+  }
+  try {
     if (opts.version) {
       process.stdout.write(`${VERSION_TEXT}\n`);
       recorder.write({ kind: "exit", code: 0 });

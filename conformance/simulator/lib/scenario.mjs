@@ -19,6 +19,7 @@ const MALFORMED_KINDS = [
 const num = (min = 0) => (v) => Number.isInteger(v) && v >= min;
 const FAULTS = {
   auth: {},
+  ssh_hang: { seconds: (v) => typeof v === "number" && v >= 0 },
   connection_lost: { after_bytes: num(0) },
   retryable_then_success: { failures: num(0), code: num(0) },
   never_connect: { exit_after_ms: num(0) },

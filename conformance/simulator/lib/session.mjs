@@ -15,6 +15,19 @@ import { runBlast } from "./blast.mjs";
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const ADAPTIVE = { fixed: "Fixed", low: "Trickle", high: "Adaptive", fair: "Adaptive" };
 const RESUME = ["none", "attrs", "sparse_csum", "full_csum"];
+// Failures captured from ascp 3.9 (conformance/transcripts/real-*.txt): ERROR Description and what
+// it wrote on stderr.
+const REAL_ERRORS = {
+  14: { description: "Target address not available", stderr: "ascp: Target address not available \nStartup failed, exit\n" },
+  19: { description: "failed to authenticate", stderr: "ascp: failed to authenticate, exiting.\n" },
+  38: { description: "Server aborted session: Server has only a client license" },
+  43: { description: "No such file or directory" },
+  44: { description: "Failed to open TCP connection for SSH", stderr: "ascp: Failed to open TCP connection for SSH, exiting.\n" },
+};
+const realError = (code) => REAL_ERRORS[code] && { code, ...REAL_ERRORS[code] };
+// Codes of a failed SSH connection (CONNECTION_ERROR, CONNECTION_TIMEOUT, "Failed to open TCP
+// connection for SSH"): their SESSION has no RemoteAddress.
+const CONNECT_CODES = new Set([14, 15, 44]);
 const ERRNO_CODES = { ENOENT: 4, EACCES: 5, EPERM: 5, ENOTDIR: 6, EISDIR: 7, ENOSPC: 25, EROFS: 26, EMFILE: 23 };
 
 // The local account name; containers may run as a uid without a passwd entry.
@@ -44,6 +57,13 @@ export function connectMgmt({ host, port }, timeoutMs = 5000) {
       reject(e);
     });
   });
+}
+
+// ascp 3.9's stderr when -M cannot be reached: both lines and the empty one between them
+// (real-no-mgmt-listener).
+function mgmtFailed(target) {
+  if (target) process.stderr.write(`ascp: required management connection to port ${target.shown}:${target.port} failed.\n\n`);
+  process.stderr.write("ascp: failed to connect to management socket, exiting.\n");
 }
 
 export class Session {
@@ -87,6 +107,7 @@ export class Session {
     this.queue = [];
     this.lingering = false;
     this.started = false; // a file was handled: ERROR then carries counters
+    this.connecting = false; // ssh_hang: between INIT and SESSION, deaf to commands and quiet on signals
     this.wake = null;
     this.t0 = process.hrtime.bigint();
   }
@@ -114,9 +135,10 @@ export class Session {
   // ---- output ----------------------------------------------------------------------------
 
   // Fields keep the order given; SessionId/UserStr go last unless the caller placed them.
-  send(type, fields) {
+  // stderrShown: the caller already wrote ascp's own stderr line for this error.
+  send(type, fields, { stderrShown = false } = {}) {
     // Without -M, errors would otherwise be invisible.
-    if (!this.socket && (type === "ERROR" || type === "FILEERROR")) {
+    if (!this.socket && !stderrShown && (type === "ERROR" || type === "FILEERROR")) {
       process.stderr.write(`ascp: ${fields.File ? `${fields.File}: ` : ""}${fields.Description} (code ${fields.Code})\n`);
     }
     if (this.dead || !this.socket) return;
@@ -170,11 +192,13 @@ export class Session {
     this.send("FILEERROR", { Code: code, Description: description, File: file });
   }
 
-  // Terminal ERROR in real ascp's field order. Counters only once files were handled: real ascp
-  // sends none when the session fails before the transfer starts.
-  fail(code, description) {
+  // Terminal ERROR in real ascp's field order (Loss Code Description SessionId [UserStr]), never
+  // followed by DONE. Counters only once files were handled: real ascp sends none when the session
+  // fails before the transfer starts. stderr: ascp's own line for this failure, if captured.
+  fail(code, description, stderr) {
     if (this.finishing) return;
-    this.send("ERROR", { Loss: 0, Code: code, Description: description, ...this.ids(), ...(this.started ? this.counterFields() : {}) });
+    if (stderr) process.stderr.write(stderr);
+    this.send("ERROR", { Loss: 0, Code: code, Description: description, ...this.ids(), ...(this.started ? this.counterFields() : {}) }, { stderrShown: Boolean(stderr) });
     this.finish(1);
   }
 
@@ -223,6 +247,11 @@ export class Session {
   }
 
   command(frame) {
+    // ascp 3.9 does not act on commands while its SSH connection is pending (real-cancel-during-connect).
+    if (this.connecting) {
+      this.recorder.write({ kind: "command_ignored", type: frame.Type, reason: "SSH connection pending" });
+      return;
+    }
     switch (frame.Type) {
       case "CANCEL":
         this.fail(28, "Transfer cancelled by user");
@@ -294,7 +323,8 @@ export class Session {
   async run(target) {
     for (const sig of ["SIGINT", "SIGTERM"]) {
       process.on(sig, () => {
-        if (this.socket && !this.dead) this.fail(28, `Transfer cancelled by signal ${sig}`);
+        // While SSH is pending ascp 3.9 exits 1 with no further frame (real-sigint-during-connect).
+        if (this.socket && !this.dead && !this.connecting) this.fail(28, `Transfer cancelled by signal ${sig}`);
         else this.finish(1);
       });
     }
@@ -306,7 +336,7 @@ export class Session {
         return;
       }
       await sleep(never.exit_after_ms);
-      process.stderr.write(`ascp: failed to connect to management socket, exiting.\n`);
+      mgmtFailed(target);
       await this.finish(1);
       return;
     }
@@ -316,8 +346,7 @@ export class Session {
       try {
         this.attach(await connectMgmt(target));
       } catch (e) {
-        process.stderr.write(`ascp: required management connection to port ${target.shown}:${target.port} failed.\n`);
-        process.stderr.write("ascp: failed to connect to management socket, exiting.\n");
+        mgmtFailed(target);
         this.recorder.write({ kind: "connect_failed", reason: e.message });
         await this.finish(1);
         return;
@@ -335,29 +364,17 @@ export class Session {
   async transfer() {
     const cookie = this.env.ASPERA_SCP_COOKIE;
     this.send("INIT", { SessionId: this.sessionId, Direction: this.direction, UserStr: this.userStr, Operation: "Transfer", Cookie: cookie });
+    const hang = findFault(this.scenario, "ssh_hang");
+    if (hang) await this.sshHang(hang);
+    if (this.finishing) return;
 
-    const expected = this.scenario.remote_password;
-    if (findFault(this.scenario, "auth") || (expected !== undefined && this.env.ASPERA_SCP_PASS !== expected)) {
-      this.fail(19, "Authentication failed");
-      return;
-    }
-
-    // Content protection needs its pass phrase; ascp would otherwise prompt for it.
-    if (this.opts.fileCrypt && !this.env.ASPERA_SCP_FILEPASS) {
-      this.fail(48, `--file-crypt=${this.opts.fileCrypt} needs the pass phrase in ASPERA_SCP_FILEPASS`);
-      return;
-    }
-
-    const remoteRoot = this.env.ASCP_SIM_REMOTE_ROOT || path.join(os.tmpdir(), "ascp-sim-remote");
-    const remote = new RemoteSpace(path.join(remoteRoot, this.opts.host));
-    const local = new LocalSpace();
-    this.srcSpace = this.opts.mode === "recv" ? remote : local;
-    this.dstSpace = this.opts.mode === "recv" ? local : remote;
-    try {
-      this.dstSpace.resolve(trimDest(this.destination));
-    } catch (e) {
-      if (!(e instanceof ItemError)) throw e;
-      this.fail(e.code, e.message);
+    // Real ascp 3.9 sends SESSION right after INIT in every capture, also when the session then fails
+    // (INIT SESSION ERROR), so failures that end the session before any file are decided first and
+    // SESSION shows how far the connection got.
+    const early = this.earlyFailure();
+    this.send("SESSION", this.sessionFields(early?.stage ?? "negotiated"));
+    if (early) {
+      this.fail(early.code, early.description, early.stderr);
       return;
     }
 
@@ -368,9 +385,7 @@ export class Session {
       PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0),
       PreTransferFiles: mine.filter((j) => !j.error).length,
     });
-    this.send("SESSION", this.sessionFields());
 
-    if (this.retryFault()) return;
     const stall = findFault(this.scenario, "stall");
     if (stall && (stall.after ?? "SESSION") === "SESSION") await this.stall(stall);
 
@@ -385,13 +400,48 @@ export class Session {
     await this.finish(0);
   }
 
-  // SESSION with the fields and order of a real ascp 3.9 capture (conformance/transcripts),
-  // then the few this simulator adds.
-  sessionFields() {
+  // A failure that ends the session before the first file: { code, description, stage }, where
+  // stage is how far the (simulated) connection got: "connect" (no SSH TCP connection), "auth" (SSH
+  // connected, login refused) or "negotiated" (the remote ascp answered). Sets up the file spaces.
+  earlyFailure() {
+    const expected = this.scenario.remote_password;
+    if (findFault(this.scenario, "auth") || (expected !== undefined && this.env.ASPERA_SCP_PASS !== expected)) {
+      return { ...realError(19), stage: "auth" };
+    }
+    const retry = this.retryFault();
+    if (retry) return retry;
+    // Content protection needs its pass phrase; ascp would otherwise prompt for it.
+    if (this.opts.fileCrypt && !this.env.ASPERA_SCP_FILEPASS) {
+      return { code: 48, description: `--file-crypt=${this.opts.fileCrypt} needs the pass phrase in ASPERA_SCP_FILEPASS`, stage: "negotiated" };
+    }
+    const remoteRoot = this.env.ASCP_SIM_REMOTE_ROOT || path.join(os.tmpdir(), "ascp-sim-remote");
+    const remote = new RemoteSpace(path.join(remoteRoot, this.opts.host));
+    const local = new LocalSpace();
+    this.srcSpace = this.opts.mode === "recv" ? remote : local;
+    this.dstSpace = this.opts.mode === "recv" ? local : remote;
+    try {
+      this.dstSpace.resolve(trimDest(this.destination));
+    } catch (e) {
+      if (!(e instanceof ItemError)) throw e;
+      return { code: e.code, description: e.message, stage: "negotiated" };
+    }
+    return null;
+  }
+
+  // SESSION with the fields and order of the real ascp 3.9 captures (conformance/transcripts), then
+  // the few this simulator adds. Values that depend on the connection stage follow the capture of
+  // that stage: "connect" = real-closed-port (no RemoteAddress), "auth" = real-wrong-password,
+  // "negotiated" = real-loopback (the only capture where a remote ascp answered).
+  sessionFields(stage) {
     const o = this.opts;
     const cipher = o.noEncryption ? "none" : (o.cipher ?? "aes-128");
     const aspera = o.tags?.aspera ?? {};
-    const unlimited = "18446744073709551"; // what ascp 3.9 reports for "no cap"
+    const peer = stage === "negotiated";
+    // "No cap" before the server answers is 2^64-1 / 1000 (beyond JavaScript's safe integers); the
+    // loopback server capped both at 2^52-1.
+    const cap = peer ? "4503599627370495" : "18446744073709551";
+    // 272 = 0x110 in every capture; a file list adds 0x800 (real-file-list-dest64, real-file-pair-list).
+    const xopt = peer ? 2147485776 : 272 | (o.fileList || o.filePairList ? 2048 : 0);
     return {
       Rate: this.rate,
       MinRate: this.minRate,
@@ -408,31 +458,34 @@ export class Session {
       Destination: this.destination,
       Operation: "Transfer",
       Priority: o.policy === "high" ? 1 : 2,
-      RateCap: unlimited,
-      MinRateCap: unlimited,
-      PolicyCap: "Unset",
+      RateCap: cap,
+      MinRateCap: cap,
+      PolicyCap: peer ? "Fixed" : "Unset",
       RateLock: "No",
       MinRateLock: "No",
       PolicyLock: "No",
       ServerHostname: o.host,
       FileChecksumType: o.fileChecksum ?? "none",
       ClientUser: clientUser(this.env),
-      RemoteAddress: "127.0.0.1",
-      TCPPort: o.tcpPort ?? 33001,
+      // Only once the SSH TCP connection is made; the simulated remote is always local.
+      RemoteAddress: stage === "connect" ? undefined : "127.0.0.1",
+      TCPPort: o.tcpPort ?? 22, // ascp's SSH default (real-unresolvable-host, no -P)
       Cipher: cipher,
       ResumePolicy: `policy_${RESUME[o.resume ?? 0]}`,
       CreatePolicy: o.createDir ? 1 : 0,
       ManifestPolicy: `manifest_${o.fileManifest ?? "none"}`,
       Precalc: o.precalc ? "Yes" : "No",
-      OverwritePolicy: o.overwrite ?? "diff",
+      // overwrite_deny is what 3.9 reports without --overwrite; the other spellings are modelled.
+      OverwritePolicy: o.overwrite ? `overwrite_${o.overwrite.replace("+", "_")}` : "overwrite_deny",
       RTTAutocorrect: "Yes",
       TimePolicy: o.preserveTimes || o.preserveMtime ? 1 : 0,
       ManifestInprogress: o.fileManifestSuffix ?? ".aspera-inprogress",
       FilesEncrypt: o.fileCrypt === "encrypt" ? "Yes" : "No",
       FilesDecrypt: o.fileCrypt === "decrypt" ? "Yes" : "No",
       DatagramSize: o.datagramSize ?? 0,
+      XoptFlags: xopt,
       VLinkVersion: 1,
-      PeerVLinkVersion: 1,
+      PeerVLinkVersion: peer ? 1 : 0,
       VLinkLocalEnabled: "No",
       VLinkRemoteEnabled: "No",
       DSPipelineDepth: 32,
@@ -440,12 +493,12 @@ export class Session {
       ReadBlockSize: o.readBlockSize ?? 0,
       WriteBlockSize: o.writeBlockSize ?? 0,
       ClusterNumNodes: this.cluster.count,
-      ClusterNodeId: this.cluster.index - 1,
+      ClusterNodeId: this.cluster.index - 1, // zero-based: -C 2:3 gives 1 (real-multi-session)
       MoveRange: "No",
       Keepalive: o.keepalive ? "Yes" : "No",
       TestLogin: "No",
       UseProxy: o.proxy ? "Yes" : "No",
-      RateControlAlgorithm: "alg_delay",
+      RateControlAlgorithm: peer ? "alg_delay" : "alg_none",
       Cookie: this.env.ASPERA_SCP_COOKIE,
       SourcePrefix: o.sourcePrefix,
       RetryTimeout: o.retryTimeout,
@@ -500,9 +553,10 @@ export class Session {
   }
 
   // retryable_then_success: the first `failures` processes fail; a counter file survives them.
+  // Returns the early failure (see earlyFailure) or null.
   retryFault() {
     const f = findFault(this.scenario, "retryable_then_success");
-    if (!f) return false;
+    if (!f) return null;
     const rec = this.recorder.path;
     const dir =
       this.env.ASCP_SIM_STATE ||
@@ -517,9 +571,22 @@ export class Session {
     }
     writeFileSync(file, String(count + 1));
     this.recorder.write({ kind: "fault", type: "retryable_then_success", attempt: count + 1, failures: f.failures });
-    if (count >= f.failures) return false;
-    this.fail(f.code ?? 16, `Simulated retryable failure ${count + 1} of ${f.failures}`);
-    return true;
+    if (count >= f.failures) return null;
+    const code = f.code ?? 16;
+    const known = realError(code);
+    // Codes of a failed SSH connection get the SESSION of that stage (no RemoteAddress).
+    const stage = CONNECT_CODES.has(code) ? "connect" : "negotiated";
+    return { code, description: known?.description ?? `Simulated retryable failure ${count + 1} of ${f.failures}`, stderr: known?.stderr, stage };
+  }
+
+  // An SSH peer that accepts TCP and never answers: only INIT has gone out; ascp 3.9 has no timeout
+  // of its own for this (it sat 200 s). With `seconds` the peer answers that late and the session goes on.
+  async sshHang(fault) {
+    this.recorder.write({ kind: "fault", type: "ssh_hang", seconds: fault.seconds ?? null });
+    this.connecting = true;
+    if (fault.seconds === undefined) await new Promise(() => setInterval(() => {}, 1 << 30));
+    await sleep(fault.seconds * 1000);
+    this.connecting = false;
   }
 
   async stall(fault) {

@@ -193,7 +193,7 @@ describe("persistent session (--keepalive)", () => {
   test("waits for START; socket closed by the manager → exit 1", async () => {
     const run = await runSim({ args: send("--keepalive", "/base"), env, onFrame: (f, r) => f.Type === "SESSION" && setTimeout(() => r.socket.end(), 300) });
     expect((await run.exit).code).toBe(1);
-    expect(types(run)).toEqual(["INIT", "NOTIFICATION", "SESSION"]);
+    expect(types(run)).toEqual(["INIT", "SESSION", "NOTIFICATION"]);
   });
 
   test("START of a missing file: FILEERROR 4, session continues", async () => {
@@ -210,7 +210,7 @@ describe("persistent session (--keepalive)", () => {
       },
     });
     expect((await run.exit).code).toBe(0);
-    expect(types(run).filter((t) => t !== "STATS")).toEqual(["INIT", "NOTIFICATION", "SESSION", "FILEERROR", "STOP", "DONE"]);
+    expect(types(run).filter((t) => t !== "STATS")).toEqual(["INIT", "SESSION", "NOTIFICATION", "FILEERROR", "STOP", "DONE"]);
   });
 });
 
@@ -232,10 +232,24 @@ describe("multi-session (-C i:N)", () => {
 });
 
 describe("usage", () => {
-  test("an unknown option: stderr, ERROR 8 on -M, exit 1", async () => {
+  test("an unknown option: ascp 3.9's stderr line, exit 1, -M never dialled", async () => {
     const run = await runSim({ args: ["-u", "me", "--no-such-thing", "--mode=send", "--host=h", "x", "y"], env });
     expect((await run.exit).code).toBe(1);
-    expect(run.stderr).toMatch(/^ascp: unknown option --no-such-thing/);
+    expect(run.stderr).toBe("unrecognized option `--no-such-thing'\n");
+    expect(run.socket).toBeNull();
+    expect(readRecord(env.ASCP_SIM_RECORD).map((r) => r.kind)).toEqual(["start", "env", "usage_error", "exit"]);
+  });
+
+  test("a bad option value: stderr, exit 1, no connection", async () => {
+    const run = await runSim({ args: ["-l", "fast", "--mode=send", "--host=h", "x", "y"], env });
+    expect((await run.exit).code).toBe(1);
+    expect(run.stderr).toMatch(/^ascp: -l: 'fast' is not a rate/);
+    expect(run.socket).toBeNull();
+  });
+
+  test("no --host: ERROR 8 (USAGE) on -M, exit 1", async () => {
+    const run = await runSim({ args: ["-u", "me", "--mode=send", "x", "y"], env });
+    expect((await run.exit).code).toBe(1);
     expect(run.frames).toEqual([expect.objectContaining({ Type: "ERROR", Code: "8", UserStr: "me" })]);
   });
 
@@ -266,6 +280,6 @@ describe("usage", () => {
   test("unreachable -M: exit 1 with ascp's message", () => {
     const r = spawnSync(process.execPath, [ASCP, "-M", "1", ...send("x", "/y")], { encoding: "utf8", env: { ...process.env, ...env } });
     expect(r.status).toBe(1);
-    expect(r.stderr).toBe("ascp: required management connection to port localhost:1 failed.\nascp: failed to connect to management socket, exiting.\n");
+    expect(r.stderr).toBe("ascp: required management connection to port localhost:1 failed.\n\nascp: failed to connect to management socket, exiting.\n");
   });
 });

@@ -32,16 +32,19 @@ beforeEach(() => {
 });
 
 describe("authentication", () => {
-  test("auth fault: ERROR 19 right after INIT, exit 1", async () => {
+  test("auth fault: INIT, SESSION, ERROR 19 'failed to authenticate', ascp's stderr line, exit 1", async () => {
     const run = await sim(send("-d", file("a", 10), "/r"), scenario({ faults: [{ type: "auth" }] }));
     expect(run.result.code).toBe(1);
-    expect(types(run)).toEqual(["INIT", "ERROR"]);
-    expect(run.last).toMatchObject({ Code: "19" });
+    expect(types(run)).toEqual(["INIT", "SESSION", "ERROR"]);
+    expect(run.last).toMatchObject({ Code: "19", Description: "failed to authenticate" });
+    expect(run.stderr).toBe("ascp: failed to authenticate, exiting.\n");
+    // SSH was connected, the login refused: RemoteAddress, nothing negotiated with a peer yet.
+    expect(only(run, "SESSION")[0]).toMatchObject({ RemoteAddress: "127.0.0.1", TCPPort: "22", PeerVLinkVersion: "0", RateControlAlgorithm: "alg_none", RateCap: "18446744073709551" });
   });
 
   test("like real ascp: field order of INIT/ERROR, no UserStr without -u, no counters before the transfer", async () => {
     const run = await sim(send("-d", file("a", 10), "/r"), scenario({ faults: [{ type: "auth" }] }), { keepRaw: true });
-    const [init, error] = run.raw.split("\n\n");
+    const [init, , error] = run.raw.split("\n\n");
     expect(init.split("\n").map((l) => l.split(":")[0])).toEqual(["FASPMGR 2", "Type", "SessionId", "Direction", "Operation"]);
     expect(error.split("\n").map((l) => l.split(":")[0])).toEqual(["FASPMGR 2", "Type", "Loss", "Code", "Description", "SessionId"]);
   });
@@ -75,8 +78,39 @@ describe("recording", () => {
     const kinds = rec().map((r) => r.kind);
     expect(kinds[0]).toBe("start");
     expect(kinds).toContain("parsed");
-    expect(rec().filter((r) => r.kind === "frame_sent").map((r) => r.type)).toEqual(["INIT", "NOTIFICATION", "SESSION", "STOP", "DONE"]);
+    expect(rec().filter((r) => r.kind === "frame_sent").map((r) => r.type)).toEqual(["INIT", "SESSION", "NOTIFICATION", "STOP", "DONE"]);
     expect(rec().at(-1)).toMatchObject({ kind: "exit", code: 0 });
+  });
+});
+
+describe("ssh_hang (SSH peer that never answers, as in the real captures)", () => {
+  test("SIGINT while SSH is pending: only INIT, exit 1, no ERROR (real-sigint-during-connect)", async () => {
+    const run = await runSim({ args: send("-d", file("a", 10), "/r"), env: scenario({ faults: [{ type: "ssh_hang" }] }) });
+    await run.waitFor((f) => f.Type === "INIT");
+    await new Promise((r) => setTimeout(r, 300));
+    run.child.kill("SIGINT");
+    expect((await run.exit).code).toBe(1);
+    expect(types(run)).toEqual(["INIT"]);
+  });
+
+  test("CANCEL is not acted on; SIGTERM then ends it with only INIT (real-cancel-during-connect)", async () => {
+    const run = await runSim({ args: send("-d", file("a", 10), "/r"), env: scenario({ faults: [{ type: "ssh_hang" }] }) });
+    await run.waitFor((f) => f.Type === "INIT");
+    run.send("CANCEL");
+    await new Promise((r) => setTimeout(r, 500));
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill("SIGTERM");
+    expect((await run.exit).code).toBe(1);
+    expect(types(run)).toEqual(["INIT"]);
+    expect(rec().find((r) => r.kind === "command_ignored")).toMatchObject({ type: "CANCEL", reason: "SSH connection pending" });
+  });
+
+  test("with seconds: the peer answers late and the session goes on", async () => {
+    const t0 = Date.now();
+    const run = await sim(send("-d", file("a", 10), "/r"), scenario({ faults: [{ type: "ssh_hang", seconds: 0.4 }] }));
+    expect(run.result.code).toBe(0);
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(400);
+    expect(types(run).filter((t) => t !== "STATS")).toEqual(["INIT", "SESSION", "NOTIFICATION", "STOP", "DONE"]);
   });
 });
 
@@ -131,7 +165,7 @@ describe("connection faults", () => {
   test("crash after frames: SIGKILL, stream ends without DONE", async () => {
     const run = await sim(send("-d", file("a", 100), "/r"), scenario({ faults: [{ type: "crash", after_frames: 3 }] }));
     expect(run.result.signal).toBe("SIGKILL");
-    expect(types(run)).toEqual(["INIT", "NOTIFICATION", "SESSION"]);
+    expect(types(run)).toEqual(["INIT", "SESSION", "NOTIFICATION"]);
     expect(rec().find((r) => r.kind === "fault")).toMatchObject({ type: "crash", frames: 3 });
   });
 
@@ -144,7 +178,7 @@ describe("connection faults", () => {
   test("close_socket after frames: no DONE, exit with the given code", async () => {
     const run = await sim(send("-d", file("a", 100), "/r"), scenario({ faults: [{ type: "close_socket", after_frames: 2, code: 0 }] }));
     expect(run.result.code).toBe(0);
-    expect(types(run)).toEqual(["INIT", "NOTIFICATION"]);
+    expect(types(run)).toEqual(["INIT", "SESSION"]);
   });
 
   test("stall after SESSION and after STATS: silence for that long", async () => {
@@ -203,7 +237,7 @@ describe("blast", () => {
     expect(run.count).toBe(20_000 + 5);
     expect(increasing).toBe(true);
     expect(prev).toBe(20_000 * 1024);
-    expect(types(run)).toEqual(["INIT", "NOTIFICATION", "SESSION", "STOP", "DONE"]);
+    expect(types(run)).toEqual(["INIT", "SESSION", "NOTIFICATION", "STOP", "DONE"]);
     expect(only(run, "DONE")[0]).toMatchObject({ FileBytes: String(20_000 * 1024), TransfersPassed: "1" });
     const b = rec().find((r) => r.kind === "blocked");
     expect(b).toMatchObject({ frames: 20_000 });

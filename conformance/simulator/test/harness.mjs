@@ -33,7 +33,8 @@ export function readRecord(file) {
     .map((l) => JSON.parse(l));
 }
 
-// Runs one simulator process. opts: { args, env, onFrame(frame, run), mgmt: false to omit -M,
+// Runs one simulator process. opts: { args (or port => argv, to place -M itself), env,
+// onFrame(frame, run), mgmt: false to omit -M,
 // keepRaw: keep the raw text, countOnly: do not keep frames (blast) }.
 export async function runSim({ args, env = {}, onFrame, mgmt = true, keepRaw = false, countOnly = false, cwd }) {
   const server = net.createServer();
@@ -88,7 +89,7 @@ export async function runSim({ args, env = {}, onFrame, mgmt = true, keepRaw = f
     socket.on("error", () => {});
     connected(socket);
   });
-  const fullArgs = mgmt ? ["-M", String(port), ...args] : args;
+  const fullArgs = typeof args === "function" ? args(port) : mgmt ? ["-M", String(port), ...args] : args;
   const child = spawn(process.execPath, [ASCP, ...fullArgs], { env: { ...process.env, ...env }, cwd, stdio: ["ignore", "pipe", "pipe"] });
   run.child = child;
   child.stderr.on("data", (d) => (run.stderr += d));
