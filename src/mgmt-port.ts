@@ -6,6 +6,7 @@
 // as UserStr). Other connections are closed and reported; the listener closes once ascp is in.
 import fs from "node:fs";
 import net from "node:net";
+import os from "node:os";
 import { FrameParser, type Frame, type FrameWarning } from "./mgmt/frame-parser.js";
 
 export interface Peer {
@@ -78,8 +79,9 @@ export class MgmtListener {
           o.onStray(`refused a management connection from ${socket.remoteAddress}:${socket.remotePort}: ${reason}`);
         };
         if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address");
-        const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid);
+        const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid, socket.remoteAddress);
         if (owner === "other") return refuse("it does not belong to the ascp process we started");
+        if (owner === "closed") return refuse("its client closed before it could be checked to be the ascp process we started");
         const first: Peer["first"] = [];
         const peer: Peer = { socket, parser: undefined!, first, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
         let decided = false;
@@ -118,14 +120,19 @@ function isLoopback(address: string | undefined): boolean {
 
 /**
  * Who holds the client end of the connection 127.0.0.1:peerPort → :ourPort: "ascp" (the process we started
- * or a descendant), "other", or "unknown" where /proc cannot tell (not Linux), in which case the nonce decides.
+ * or a descendant), "other", "closed" when no process holds it any more, or "unknown" where /proc cannot tell
+ * (not Linux, or a restricted /proc), in which case the nonce decides.
+ *
+ * "closed" is refused: the nonce is on ascp's argv, which any local user can read, so a client that writes our INIT
+ * and closes before we look must not pass on the nonce alone. A real ascp keeps its management socket open for the
+ * whole transfer, and the simulator until we close it, so it is never in that state when we look.
  */
-export function socketOwner(ourPort: number, peerPort: number, pid: number): "ascp" | "other" | "unknown" {
-  const inode = establishedPeerInode(ourPort, peerPort);
-  // No row (not Linux), or the peer end no longer established: a quick ascp can connect, report and exit before
-  // we look, and a closed socket has no owner left to find. /proc cannot tell, so the nonce decides.
-  if (inode === null) return "unknown";
-  const target = `socket:[${inode}]`;
+export function socketOwner(ourPort: number, peerPort: number, pid: number, peerAddress = "127.0.0.1"): "ascp" | "other" | "closed" | "unknown" {
+  const row = peerRow(ourPort, peerPort, peerAddress);
+  if (row === "no-table") return "unknown";
+  // No row, or inode 0: the client closed its socket (the kernel finishes the close on its own).
+  if (row === null || row.inode === "0") return "closed";
+  const target = `socket:[${row.inode}]`;
   for (const p of [pid, ...descendants(pid)]) {
     let fds: string[];
     try {
@@ -141,30 +148,41 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number): "as
       }
     }
   }
-  // Not found: unless the peer closed meanwhile (same race as above), someone else holds it.
-  return establishedPeerInode(ourPort, peerPort) === inode ? "other" : "unknown";
+  // Not found: someone else holds it, unless it was closed meanwhile.
+  const again = peerRow(ourPort, peerPort, peerAddress);
+  return again !== "no-table" && again !== null && again.inode === row.inode ? "other" : "closed";
 }
 
-/** Inode of the client socket 127.0.0.1:peerPort → :ourPort while it is ESTABLISHED (state 01), else null. */
-function establishedPeerInode(ourPort: number, peerPort: number): string | null {
-  const local = `:${hexPort(peerPort)}`;
+/** The client row 127.0.0.1:peerPort → :ourPort of /proc/net/tcp (any state); "no-table" when /proc cannot be read. */
+function peerRow(ourPort: number, peerPort: number, peerAddress: string): { state: string; inode: string } | null | "no-table" {
+  const local = `${procAddress(peerAddress)}:${hexPort(peerPort)}`;
   const remote = `:${hexPort(ourPort)}`;
-  for (const table of ["/proc/net/tcp", "/proc/net/tcp6"]) {
-    let text: string;
-    try {
-      text = fs.readFileSync(table, "latin1");
-    } catch {
-      continue;
-    }
-    for (const line of text.split("\n")) {
-      const cols = line.trim().split(/\s+/);
-      // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
-      if (cols.length > 9 && cols[1]!.endsWith(local) && cols[2]!.endsWith(remote)) {
-        return cols[3] === "01" && cols[9] !== "0" ? cols[9]! : null;
-      }
+  let text: string;
+  try {
+    text = fs.readFileSync("/proc/net/tcp", "latin1");
+  } catch {
+    return "no-table";
+  }
+  const loopback = `${procAddress("127.0.0.1")}${remote}`;
+  let found: { state: string; inode: string } | null = null;
+  for (const line of text.split("\n")) {
+    const cols = line.trim().split(/\s+/);
+    // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode
+    if (cols.length > 9 && cols[1] === local && cols[2] === loopback) {
+      // A TIME_WAIT leftover of an earlier connection on the same ports has inode 0: a live row wins.
+      found = { state: cols[3]!, inode: cols[9]! };
+      if (found.inode !== "0") return found;
     }
   }
-  return null;
+  return found;
+}
+
+/** An IPv4 address as /proc/net/tcp prints it: the 32-bit value in host byte order, in hex. */
+function procAddress(address: string): string {
+  let parts = address.replace(/^::ffff:/, "").split(".").map(Number);
+  if (parts.length !== 4) parts = [127, 0, 0, 1];
+  if (os.endianness() === "LE") parts.reverse();
+  return parts.map((b) => b.toString(16).toUpperCase().padStart(2, "0")).join("");
 }
 
 const hexPort = (port: number) => port.toString(16).toUpperCase().padStart(4, "0");
