@@ -153,38 +153,55 @@ export class InputReader {
   /** Scans for the end of the first JSON value; returns the bytes after the line it ends on (commands). */
   private feedSpec(chunk: Buffer): Buffer | null {
     const s = this.spec!;
-    let i = 0;
+    // The scanner's state lives in locals while it runs (a spec of a million paths is tens of MB, byte by byte)
+    // and goes back to `s` at the end of the chunk.
+    let { started, scalar, inString, escaped, depth } = s;
+    let lines = 0;
     let end = -1;
-    for (; i < chunk.length; i++) {
-      const c = chunk[i]!;
-      if (c === LF) this.lineNo++;
-      if (!s.started) {
-        if (c === 0x20 || c === 0x09 || c === 0x0d || c === LF) continue;
-        s.started = true;
-        s.scalar = c !== 0x7b && c !== 0x5b; // not { or [: the value ends with its line
+    const n = chunk.length;
+    for (let i = 0; i < n; i++) {
+      let c = chunk[i]!;
+      if (inString) {
+        if (escaped) {
+          escaped = false;
+          if (c === LF) lines++;
+          continue;
+        }
+        // The body of a string: nothing to do up to its closing quote or next backslash.
+        while (c !== 0x22 && c !== 0x5c) {
+          if (c === LF) lines++;
+          if (++i === n) break;
+          c = chunk[i]!;
+        }
+        if (i === n) break;
+        if (c === 0x5c) escaped = true;
+        else inString = false;
+        continue;
       }
-      if (s.scalar) {
+      if (c === LF) lines++;
+      if (!started) {
+        if (c === 0x20 || c === 0x09 || c === 0x0d || c === LF) continue;
+        started = true;
+        scalar = c !== 0x7b && c !== 0x5b; // not { or [: the value ends with its line
+      }
+      if (scalar) {
         if (c === LF) {
           end = i;
           break;
         }
         continue;
       }
-      if (s.inString) {
-        if (s.escaped) s.escaped = false;
-        else if (c === 0x5c) s.escaped = true;
-        else if (c === 0x22) s.inString = false;
-        continue;
-      }
-      if (c === 0x22) s.inString = true;
-      else if (c === 0x7b || c === 0x5b) s.depth++;
+      if (c === 0x22) inString = true;
+      else if (c === 0x7b || c === 0x5b) depth++;
       else if (c === 0x7d || c === 0x5d) {
-        if (--s.depth === 0) {
+        if (--depth === 0) {
           end = i + 1;
           break;
         }
       }
     }
+    this.lineNo += lines;
+    Object.assign(s, { started, scalar, inString, escaped, depth });
     const taken = end < 0 ? chunk : chunk.subarray(0, end);
     s.bytes += taken.length;
     s.chunks.push(taken);
