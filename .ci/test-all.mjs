@@ -24,7 +24,8 @@ function counts(raw) {
     const n = (w) => +(new RegExp(`(\\d+) ${w}`).exec(vitest[1])?.[1] ?? 0);
     return { passed: n("passed"), failed: n("failed") };
   }
-  const pytest = [...output.matchAll(/^=+ (.*) in [\d.]+s/gm)].at(-1);
+  // pytest: "44 passed in 6.2s" (-q) or "=== 1 failed, 43 passed in 6.2s ===".
+  const pytest = [...output.matchAll(/^=*\s*(\d+ (?:passed|failed|error|errors|skipped)\b.*) in [\d.]+s/gm)].at(-1);
   if (pytest) {
     const n = (w) => +(new RegExp(`(\\d+) ${w}`).exec(pytest[1])?.[1] ?? 0);
     return { passed: n("passed"), failed: n("failed") + n("error") };
