@@ -105,7 +105,9 @@ export class Job {
       if (i > 0) await Promise.race([sleep(delayMs), this.cancelSignal, failedSignal]);
       // After a cancel or a failed session the job is over: later sessions are not started at all.
       if (this.cancelled || siblingFailed) {
-        outcomes.push(Promise.resolve(notStarted(i, this.cancelled ? "cancelled" : "not_started")));
+        const outcome = notStarted(i, "cancelled");
+        if (!this.cancelled) outcome.error = { source: "engine", code: 28, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
+        outcomes.push(Promise.resolve(outcome));
         continue;
       }
       outcomes.push(

@@ -17,6 +17,8 @@ export interface Peer {
    * in the same read, warnings included), in stream order; handle it before anything later.
    */
   first: ({ frame: Frame } | { warning: FrameWarning })[];
+  /** Resolves when the socket has closed (it may have closed before the caller takes over). */
+  closed: Promise<void>;
   /** Receives this connection's frames from now on (set by the caller). */
   onFrame: (frame: Frame) => void;
   onWarning: (warning: FrameWarning) => void;
@@ -57,6 +59,9 @@ export class MgmtListener {
   waitForPeer(o: WaitOptions): Promise<PeerOutcome> {
     return new Promise((resolve) => {
       const candidates = new Set<net.Socket>();
+      // Connections that brought our INIT but whose client had closed before /proc could show who it was: ascp's own
+      // if it crashed at once, or someone who read the nonce on ascp's argv. Decided when the wait ends.
+      const unverified: Peer[] = [];
       let settled = false;
       const settle = (outcome: PeerOutcome) => {
         if (settled) return;
@@ -64,11 +69,18 @@ export class MgmtListener {
         clearTimeout(timer);
         this.server.removeListener("connection", onConnection);
         for (const s of candidates) if (outcome.kind !== "connected" || s !== outcome.peer.socket) s.destroy();
+        for (const u of unverified) {
+          if (outcome.kind === "connected" && outcome.peer === u) continue;
+          u.socket.destroy();
+          o.onStray(`refused a management connection from ${u.socket.remoteAddress}:${u.socket.remotePort}: its client closed before it could be checked to be the ascp process we started`);
+        }
         this.close();
         resolve(outcome);
       };
       const timer = setTimeout(() => settle({ kind: "timeout" }), o.timeoutMs);
-      void o.abort.then(() => settle({ kind: "aborted" }));
+      // ascp ended (or the session was stopped) without a verified connection: exactly one unverified connection with
+      // our nonce is taken as ascp's (its frames tell how it failed); with several, none can be told apart.
+      void o.abort.then(() => settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind: "aborted" }));
 
       const onConnection = (socket: net.Socket) => {
         if (settled) return socket.destroy();
@@ -81,9 +93,9 @@ export class MgmtListener {
         if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address");
         const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid, socket.remoteAddress);
         if (owner === "other") return refuse("it does not belong to the ascp process we started");
-        if (owner === "closed") return refuse("its client closed before it could be checked to be the ascp process we started");
         const first: Peer["first"] = [];
-        const peer: Peer = { socket, parser: undefined!, first, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
+        const closed = new Promise<void>((r) => socket.once("close", () => r()));
+        const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
         let decided = false;
         peer.parser = new FrameParser({
           maxFrameBytes: o.maxFrameBytes,
@@ -96,6 +108,7 @@ export class MgmtListener {
             if (owner !== "ascp" && !(type === "INIT" && userStr === o.nonce)) return refuse("its first frame is not our INIT");
             first.push({ frame });
             candidates.delete(socket);
+            if (owner === "closed") return void unverified.push(peer);
             settle({ kind: "connected", peer });
           },
           onWarning: (w) => peer.onWarning(w),
@@ -123,9 +136,8 @@ function isLoopback(address: string | undefined): boolean {
  * or a descendant), "other", "closed" when no process holds it any more, or "unknown" where /proc cannot tell
  * (not Linux, or a restricted /proc), in which case the nonce decides.
  *
- * "closed" is refused: the nonce is on ascp's argv, which any local user can read, so a client that writes our INIT
- * and closes before we look must not pass on the nonce alone. A real ascp keeps its management socket open for the
- * whole transfer, and the simulator until we close it, so it is never in that state when we look.
+ * "closed" does not pass on the nonce alone: the nonce is on ascp's argv, which any local user can read, so a client
+ * that writes our INIT and closes before we look could be anyone (see waitForPeer).
  */
 export function socketOwner(ourPort: number, peerPort: number, pid: number, peerAddress = "127.0.0.1"): "ascp" | "other" | "closed" | "unknown" {
   const row = peerRow(ourPort, peerPort, peerAddress);

@@ -205,7 +205,8 @@ export class SessionRunner {
     peer.onWarning = onWarning;
     for (const frame of this.pending.splice(0)) peer.socket.write(frame);
 
-    const closed = new Promise<void>((resolve) => peer.socket.once("close", () => resolve()));
+    // peer.closed, not a new "close" listener: the socket may have closed already (ascp sent its frames and died).
+    const closed = peer.closed;
     // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
     void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
     await closed;
