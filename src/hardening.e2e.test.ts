@@ -497,6 +497,38 @@ describe("cancellation and cleanup", () => {
     expect(listFolders()).toEqual([]);
   });
 
+  it("a second signal kills ascp's group at once instead of waiting out the grace period", async () => {
+    file("a.bin", 1000);
+    const stubborn = fakeAscp(
+      "ascp-stubborn2",
+      `process.on("SIGTERM", () => log("TERM"));
+  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
+  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
+  setInterval(() => {}, 1000);`,
+    );
+    const r = await run({
+      stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } }),
+      keepStdinOpen: true,
+      onEvent: (e, ctx) => {
+        if (e.type !== "SESSION") return;
+        ctx.child.kill("SIGINT");
+        // The second one once the first has been acted on (CANCEL reached ascp), well within the 2 s grace period.
+        const poll = setInterval(() => {
+          if (fs.existsSync(path.join(work, "fake.log")) && fs.readFileSync(path.join(work, "fake.log"), "utf8").includes("CANCEL")) {
+            clearInterval(poll);
+            ctx.child.kill("SIGINT");
+          }
+        }, 10);
+      },
+    });
+    expect(r.code).toBe(130);
+    expect(result(r)).toMatchObject({ status: "cancelled", sessions: [{ status: "cancelled", signal: "SIGKILL" }] });
+    // Straight to SIGKILL: the SIGTERM step (after the grace period) never came.
+    expect(fs.readFileSync(path.join(work, "fake.log"), "utf8").split("\n").filter(Boolean)).toEqual(["CANCEL"]);
+    expectNoAscpLeft(r);
+    expect(listFolders()).toEqual([]);
+  });
+
   it("SIGTERM during the wait before a retry ends the job at once", async () => {
     file("a.bin", 1000);
     const r = await run({
