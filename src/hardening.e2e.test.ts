@@ -795,6 +795,41 @@ describe("hostile input", () => {
   }, 60_000);
 });
 
+describe("waits beyond Node's timer range (over 24.8 days) are long waits, not none", () => {
+  it("spawn_timeout_sec 3,000,000: ascp connecting late is still waited for", async () => {
+    file("a.bin", 1000);
+    const r = await run({ stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { spawn_timeout_sec: 3_000_000 } }), scenario: { faults: [{ type: "connect_late", delay_ms: 300 }] } });
+    expect(ofType(r, "RETRY")).toEqual([]);
+    expect(r.code).toBe(0);
+  });
+
+  it("a retry wait of 10,000,000 s does not retry at once (SIGTERM ends it)", async () => {
+    file("a.bin", 1000);
+    const r = await run({
+      stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { resume: { iter_max: 2, sleep_initial: 10_000_000, sleep_max: 10_000_000 } } }),
+      scenario: { faults: [{ type: "retryable_then_success", failures: 1 }] },
+      keepStdinOpen: true,
+      onEvent: (e, ctx) => e.type === "RETRY" && setTimeout(() => ctx.child.kill("SIGTERM"), 300),
+    });
+    expect(ofType(r, "RETRY")).toEqual([expect.objectContaining({ delay_sec: 10_000_000 })]);
+    expect(spawns(r)).toHaveLength(1);
+    expect(r.code).toBe(130);
+  });
+
+  it("spawn_delay_sec 10,000,000 does not start the next session at once", async () => {
+    file("a.bin", 1000);
+    file("b.bin", 1000);
+    const r = await run({
+      stdin: spec({ paths: [{ source: "a.bin" }, { source: "b.bin" }], multi_session: 2 }, { agent: { spawn_delay_sec: 10_000_000 } }),
+      keepStdinOpen: true,
+      onEvent: (e, ctx) => e.type === "DONE" && setTimeout(() => ctx.child.kill("SIGTERM"), 300),
+    });
+    expect(spawns(r)).toHaveLength(1);
+    expect(r.code).toBe(130);
+    expect(result(r).sessions.map((s) => s.status)).toEqual(["success", "cancelled"]);
+  });
+});
+
 describe("temporary file lists", () => {
   it("0600 in a 0700 folder while the session runs; removed at the end", async () => {
     file("a.bin", 200_000);

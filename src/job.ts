@@ -2,7 +2,7 @@
 // cancellation, and the RESULT line. Planning and validation happen before (cli.ts); the job only runs.
 import { writeFileList, collectStale, privateFolder, type WrittenFileList } from "./plan/file-list.js";
 import type { Plan } from "./plan/plan.js";
-import { SessionRunner, type ResumePolicy } from "./session-runner.js";
+import { SessionRunner, sleep, type ResumePolicy } from "./session-runner.js";
 import { parseCommandLine } from "./mgmt/command-line.js";
 import { validateCommand } from "./validate.js";
 import type { InputReader, Line } from "./intake.js";
@@ -247,6 +247,3 @@ function notStarted(index: number, status: SessionOutcome["status"]): SessionOut
   return { session_index: index, status, attempts: 0, error: null, files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 };
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
-}

@@ -77,7 +77,8 @@ export class MgmtListener {
         this.close();
         resolve(outcome);
       };
-      const timer = setTimeout(() => settle({ kind: "timeout" }), o.timeoutMs);
+      // Capped at Node's longest timer (24.8 days): a longer one would fire at once.
+      const timer = setTimeout(() => settle({ kind: "timeout" }), Math.min(o.timeoutMs, 2 ** 31 - 1));
       // ascp ended (or the session was stopped) without a verified connection: exactly one unverified connection with
       // our nonce is taken as ascp's (its frames tell how it failed); with several, none can be told apart.
       void o.abort.then(() => settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind: "aborted" }));

@@ -317,6 +317,9 @@ function describeExit(exit: ProcessExit | null): string {
   return exit.signal ? `signal ${exit.signal}` : `exit status ${exit.code}`;
 }
 
-function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
+/** Node fires a timer over 2^31-1 ms (24.8 days) after 1 ms: a huge delay or timeout ("forever") would be none. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, Math.min(ms, MAX_TIMER_MS)));
 }
