@@ -529,6 +529,43 @@ describe("cancellation and cleanup", () => {
     expect(listFolders()).toEqual([]);
   });
 
+  it("a CANCEL command is escalated like SIGINT when ascp ignores it (ascp 3.9 does): SIGTERM, then SIGKILL", async () => {
+    file("a.bin", 1000);
+    const stubborn = fakeAscp(
+      "ascp-stubborn3",
+      `process.on("SIGTERM", () => log("TERM"));
+  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
+  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
+  setInterval(() => {}, 1000);`,
+    );
+    const r = await run({
+      stdin: `${spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } })}\n`,
+      keepStdinOpen: true,
+      onEvent: (e, ctx) => e.type === "SESSION" && ctx.write(JSON.stringify({ type: "CANCEL" })),
+    });
+    expect(r.code).toBe(130);
+    expect(result(r)).toMatchObject({ status: "cancelled", sessions: [{ status: "cancelled", signal: "SIGKILL" }] });
+    expect(fs.readFileSync(path.join(work, "fake.log"), "utf8").split("\n").filter(Boolean)).toEqual(["CANCEL", "TERM"]);
+    expectNoAscpLeft(r);
+  });
+
+  it("CANCEL with session_index for a session still waiting its turn: it is never started, the other goes on", async () => {
+    file("a.bin", 200_000);
+    file("b.bin", 1000);
+    const r = await run({
+      stdin: `${spec({ paths: [{ source: "a.bin" }, { source: "b.bin" }], multi_session: 2, target_rate_kbps: 2000 }, { agent: { spawn_delay_sec: 0.5 } })}\n`,
+      scenario: { stats_interval_ms: 50 },
+      keepStdinOpen: true,
+      onEvent: (e, ctx) => e.type === "SESSION" && (ctx.write(JSON.stringify({ type: "CANCEL", session_index: 1 })), ctx.endStdin()),
+    });
+    expect(spawns(r).map((s) => s.session_index)).toEqual([0]);
+    expect(result(r).sessions.map((s) => [s.status, s.attempts])).toEqual([
+      ["success", 1],
+      ["cancelled", 0],
+    ]);
+    expect(r.code).toBe(130);
+  });
+
   it("SIGTERM during the wait before a retry ends the job at once", async () => {
     file("a.bin", 1000);
     const r = await run({

@@ -104,9 +104,9 @@ export class Job {
     for (const [i, runner] of this.sessions.entries()) {
       if (i > 0) await Promise.race([sleep(delayMs), this.cancelSignal, failedSignal]);
       // After a cancel or a failed session the job is over: later sessions are not started at all.
-      if (this.cancelled || siblingFailed) {
+      if (this.cancelled || siblingFailed || runner.stopping) {
         const outcome = notStarted(i, "cancelled");
-        if (!this.cancelled) outcome.error = { source: "engine", code: 28, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
+        if (siblingFailed && !this.cancelled) outcome.error = { source: "engine", code: 28, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
         outcomes.push(Promise.resolve(outcome));
         continue;
       }
@@ -168,6 +168,14 @@ export class Job {
       return this.reject(line.lineNo, `session_index ${target} is out of range: the job has ${this.sessions.length} session(s)`, target);
     }
     const targets = target === undefined ? this.sessions.map((_, i) => i) : [target];
+    if (parsed.command.type === "CANCEL") {
+      // The same intent as SIGINT (and ascp 3.9 ignores the CANCEL frame): CANCEL, then SIGTERM, then SIGKILL.
+      const live = targets.filter((i) => !this.sessions[i]!.ended);
+      if (live.length === 0) return this.reject(line.lineNo, "the session has ended; CANCEL not sent", target);
+      if (target === undefined) this.cancel();
+      else this.sessions[target]!.stop("cancel");
+      return;
+    }
     let delivered = 0;
     for (const i of targets) {
       const state = this.sessions[i]!.send(parsed.frame);

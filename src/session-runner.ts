@@ -89,6 +89,11 @@ export class SessionRunner {
     return this.finished;
   }
 
+  /** stop() was called: the session is ending, or must not start. */
+  get stopping(): boolean {
+    return this.stopRequested !== null;
+  }
+
   /** Sends a command frame now, or when ascp connects; "ended" when the session is over. */
   send(frame: string): "sent" | "queued" | "ended" {
     if (this.finished || this.stopRequested) return "ended";
