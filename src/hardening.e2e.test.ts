@@ -776,6 +776,25 @@ describe("hostile input", () => {
     expect(result(r)).toMatchObject({ status: "success", totals: { files_passed: 1, bytes_transferred: 1000 } });
   });
 
+  it("a frame of many short lines, over 1 MiB in all: dropped with a WARNING, the session goes on", async () => {
+    file("a.bin", 1000);
+    const fields = fakeAscp(
+      "ascp-many-fields",
+      `send("SESSION", { SessionId: "fake-1", UserStr: nonce });
+  const many = {};
+  for (let i = 0; i < 150000; i++) many["Field" + i] = "v" + i;
+  send("NOTIFICATION", { SessionId: "fake-1", ...many });
+  send("STOP", { SessionId: "fake-1", File: "/up/a.bin", Size: 1000, Written: 1000 });
+  send("DONE", { SessionId: "fake-1", TransfersAttempted: 1, TransfersPassed: 1, TransfersFailed: 0, TransfersSkipped: 0, FileBytes: 1000, TransferBytes: 1000 });
+  sock.end(() => process.exit(0));`,
+    );
+    const r = await run({ stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: fields } }) });
+    expect(r.code).toBe(0);
+    expect(ofType(r, "NOTIFICATION")).toEqual([]);
+    expect(ofType(r, "WARNING")).toEqual([expect.objectContaining({ code: "frame_too_long", session_index: 0 })]);
+    expect(r.events.map((e) => e.type)).toEqual(["SPAWN", "INIT", "SESSION", "WARNING", "STOP", "DONE", "RESULT"]);
+  });
+
   it("a command line over 1 MiB is rejected; the session goes on and later commands work", async () => {
     fs.writeFileSync(path.join(local, "x.txt"), "x".repeat(5000));
     let sent = false;
