@@ -11,17 +11,24 @@ export const CLI = join(ROOT, "dist", "cli.js");
 export const SIM = join(ROOT, "conformance", "simulator", "ascp");
 export const PASSTHROUGH = fileURLToPath(new URL("../passthrough.mjs", import.meta.url));
 const HOOK = pathToFileURL(fileURLToPath(new URL("./usage-hook.mjs", import.meta.url))).href;
+const RECV_HOOK = pathToFileURL(fileURLToPath(new URL("./recv-hook.mjs", import.meta.url))).href;
 
 /**
  * Starts `node <script> ...args`. With usageFile, every Node process of the tree (engine, simulator) appends its
  * CPU time and peak RSS there at exit. t0 is taken just before spawn: "process start" in the startup figures.
  */
-export function start({ script, args = [], env = {}, usageFile = null, nodeArgs = [], stdin = "pipe" }) {
+export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, nodeArgs = [], stdin = "pipe" }) {
   const fullEnv = { ...process.env, ...env };
+  const hooks = [];
   if (usageFile) {
     fullEnv.BENCH_USAGE_FILE = usageFile;
-    fullEnv.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --import=${HOOK}`.trim();
+    hooks.push(`--import=${HOOK}`);
   }
+  if (recvFile) {
+    fullEnv.BENCH_RECV_FILE = recvFile;
+    hooks.push(`--import=${RECV_HOOK}`);
+  }
+  if (hooks.length) fullEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? "", ...hooks].join(" ").trim();
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...(script ? [script] : []), ...args], { env: fullEnv, stdio: [stdin, "pipe", "pipe"] });
   let stderr = "";

@@ -1,0 +1,79 @@
+#!/usr/bin/env node
+// Differential check of the typed events' fast JSON text (Symbol.for("asession.ndjson-line"), src/mgmt/typing.ts)
+// against JSON.stringify: random frames (names from the dictionary and made up, values with quotes, backslashes,
+// control characters, escapes, non-ASCII, numbers out of range), then the mutations the engine and its users make
+// (session_index added, values changed or removed, keys deleted and re-added, nested values).
+//   node conformance/bench/check-serializer.mjs [iterations]   (after npm run build)
+import { join } from "node:path";
+import { pathToFileURL } from "node:url";
+import { ROOT } from "./lib/procs.mjs";
+
+const dist = (p) => pathToFileURL(join(ROOT, "dist", p)).href;
+const { FrameParser } = await import(dist("mgmt/frame-parser.js"));
+const { typeFrame } = await import(dist("mgmt/typing.js"));
+const { EVENT_FIELDS } = await import(dist("generated/fields.js"));
+
+const LINE = Symbol.for("asession.ndjson-line");
+const iterations = Number(process.argv[2] ?? 20000);
+const known = [...EVENT_FIELDS.keys()];
+const made = ["Foo", "BarBaz", "constructor", "toString", "1", "0x", "Type", "__proto__", "hasOwnProperty", "UTF\u00e9", "A-B"];
+const pieces = ["", "0", "12", "-7", "007", "9007199254740993", "Yes", "No", "50%", "a\"b", "c\\d", "\t", "\u0001", "\x1bn", "\x1b\x1b", "é", "中", "😀", "\ud800", " x ", "null", "1e3"];
+
+let seed = 12345;
+const rand = (n) => {
+  seed = (seed * 1103515245 + 12345) & 0x7fffffff;
+  return seed % n;
+};
+const pick = (a) => a[rand(a.length)];
+
+let checked = 0;
+let fast = 0;
+let bad = 0;
+const check = (event) => {
+  checked++;
+  const f = event[LINE];
+  if (typeof f === "function") fast++;
+  const got = typeof f === "function" ? f.call(event) : JSON.stringify(event);
+  const want = JSON.stringify(event);
+  if (got !== want && bad++ < 5) console.log(`MISMATCH\n  fast: ${got}\n  JSON: ${want}`);
+};
+const mutations = [
+  () => {},
+  (e) => (e.session_index = rand(4)),
+  (e) => (e.size = pick([undefined, null, "x\"", 3.5, -0, NaN, Infinity, true, { a: [1, "b"] }, () => 1])),
+  (e) => {
+    delete e.type;
+    e.type = "T";
+  },
+  (e) => {
+    e.session_index = 1;
+    e.later = pick(["v", undefined, 2]);
+  },
+  (e) => (e[pick(Object.keys(e))] = pick(pieces)),
+];
+
+for (let k = 0; k < iterations; k++) {
+  let text = "FASPMGR 2\n";
+  const n = 1 + rand(8);
+  for (let i = 0; i < n; i++) {
+    const name = rand(3) === 0 ? pick(made) : pick(known);
+    text += `${name}: ${pick(pieces)}${pick(pieces)}\n`;
+  }
+  if (rand(4) !== 0) text += `Type: ${pick(["STATS", "STOP", "X\"Y"])}\n`;
+  text += "\n";
+  const parser = new FrameParser({
+    onFrame: (frame) => {
+      for (const mutate of mutations) {
+        const event = typeFrame(frame);
+        mutate(event);
+        check(event);
+      }
+    },
+    onWarning: () => {},
+  });
+  // Twice: the first frame of a shape and a later one take different paths in typing.
+  parser.push(Buffer.from(text + text));
+  parser.end();
+}
+console.log(`${checked} events checked (${fast} through the fast serializer), ${bad} mismatches`);
+process.exit(bad === 0 && fast > 0 ? 0 : 1);
