@@ -36,6 +36,8 @@ interface RunOptions {
   linesPerSecond?: number;
   /** The slow reader reads at full speed once this returns true (checked every 200 ms). */
   slowUntil?: () => boolean;
+  /** Node.js options for the engine only (not inherited by ascp). */
+  nodeArgs?: string[];
   /** Samples the engine's VmRSS / VmHWM from /proc while it runs. */
   sampleRss?: boolean;
   timeoutMs?: number;
@@ -94,7 +96,7 @@ function run(o: RunOptions): Promise<Run> {
   };
   const t0 = performance.now();
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI, ...(o.args ?? [])], { cwd: local, env, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn(process.execPath, [...(o.nodeArgs ?? []), CLI, ...(o.args ?? [])], { cwd: local, env, stdio: ["pipe", "pipe", "pipe"] });
     const events: Ev[] = [];
     const times: number[] = [];
     let stderr = "";
@@ -617,14 +619,15 @@ describe("cancellation and cleanup", () => {
 
 const blastDone = () => readRecord().some((x) => x.kind === "blocked");
 
-/** Blast `count` STATS frames at a reader taking `linesPerSecond` lines/s; fast once the blast is over unless `slowToEnd`. */
-async function slowReaderBlast(count: number, linesPerSecond: number, slowToEnd = false) {
+/** Blast `count` STATS frames at a reader taking `linesPerSecond` lines/s, at full speed once the blast is over. */
+async function slowReaderBlast(count: number, linesPerSecond: number, nodeArgs: string[] = []) {
   file("a.bin", 1000);
   const r = await run({
+    nodeArgs,
     stdin: spec({ paths: [{ source: "a.bin" }] }),
     scenario: { faults: [{ type: "blast", count }] },
     linesPerSecond,
-    slowUntil: slowToEnd ? undefined : blastDone,
+    slowUntil: blastDone,
     sampleRss: true,
     timeoutMs: 600_000,
   });
@@ -635,7 +638,11 @@ async function slowReaderBlast(count: number, linesPerSecond: number, slowToEnd 
 describe("slow reader", () => {
   it("a 100 lines/s reader during a 200,000-frame STATS blast: ascp never blocked long, RSS bounded, final values exact", async () => {
     const count = 200_000;
-    const { r, blocked } = await slowReaderBlast(count, 100);
+    // The engine's heap is capped well below what holding the blast's ~200,000 lines (~130 MB) would take: a writer
+    // that kept every line for the reader would die of it. The peak RSS itself varies with GC timing (118-200 MiB
+    // seen for this run), so it is logged, not asserted.
+    const { r, blocked } = await slowReaderBlast(count, 100, ["--max-old-space-size=64"]);
+    expect(r.stderr).not.toMatch(/heap out of memory/);
     expect(r.code).toBe(0);
     expect(blocked.frames).toBe(count);
     // The reader took ~100 lines while the blast ran: had the engine stopped reading the socket for it, ascp would
@@ -647,9 +654,7 @@ describe("slow reader", () => {
     expect(ofType(r, "STOP")).toEqual([expect.objectContaining({ written: 1024 * count })]);
     expect(ofType(r, "DONE")).toEqual([expect.objectContaining({ transfer_bytes: 1024 * count, file_bytes: 1024 * count })]);
     expect(result(r)).toMatchObject({ status: "success", totals: { bytes_transferred: 1024 * count } });
-    // Every STATS line held for the reader would be ~130 MB on top of the engine's own ~50 MB.
     expect(r.rssKb.hwm).toBeGreaterThan(0);
-    expect(r.rssKb.hwm).toBeLessThan(160 * 1024);
     console.log(`slow reader, ${count} frames: engine VmHWM ${Math.round(r.rssKb.hwm / 1024)} MiB, ${stats.length} STATS lines, ascp blocked max ${blocked.max_ms} ms / total ${blocked.total_ms} ms over ${blocked.elapsed_ms} ms`);
   }, 120_000);
 
