@@ -443,6 +443,22 @@ describe("retries", () => {
     expect(listFolders()).toEqual([]);
   });
 
+  it("an ascp that connects, sends ERROR and exits at once: its ERROR is what the job reports (5 runs)", async () => {
+    file("a.bin", 1000);
+    const quick = fakeAscp(
+      "ascp-quick-error",
+      // Enough bytes that the kernel buffers them all while the engine has not even accepted the connection yet.
+      `for (let i = 0; i < 3; i++) send("NOTIFICATION", { SessionId: "fake-1", Description: "x".repeat(900000) });
+  send("ERROR", { SessionId: "fake-1", UserStr: nonce, Code: 19, Description: "quick auth failure" });
+  sock.end(() => process.exit(1));`,
+    );
+    for (let i = 0; i < 5; i++) {
+      const r = await run({ stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: quick } }) });
+      expect(result(r).error).toMatchObject({ source: "ascp", code: 19, message: "quick auth failure" });
+      expect(r.code).toBe(1);
+    }
+  });
+
   it("ascp that fails before connecting: its exit status and stderr are in RESULT", async () => {
     file("a.bin", 1000);
     const bad = path.join(work, "ascp-usage");

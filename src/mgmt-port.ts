@@ -146,13 +146,17 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number, peer
   // No row, or inode 0: the client closed its socket (the kernel finishes the close on its own).
   if (row === null || row.inode === "0") return "closed";
   const target = `socket:[${row.inode}]`;
+  // An exiting process shows no fds while the kernel has not yet released its sockets: ownership is unknowable then.
+  let exiting = false;
   for (const p of [pid, ...descendants(pid)]) {
     let fds: string[];
     try {
       fds = fs.readdirSync(`/proc/${p}/fd`);
     } catch {
+      exiting = true;
       continue;
     }
+    if (fds.length === 0) exiting = true;
     for (const fd of fds) {
       try {
         if (fs.readlinkSync(`/proc/${p}/fd/${fd}`) === target) return "ascp";
@@ -161,9 +165,9 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number, peer
       }
     }
   }
-  // Not found: someone else holds it, unless it was closed meanwhile.
+  // Not found: someone else holds it, unless it was closed meanwhile or ascp is exiting (treated like a close).
   const again = peerRow(ourPort, peerPort, peerAddress);
-  return again !== "no-table" && again !== null && again.inode === row.inode ? "other" : "closed";
+  return !exiting && again !== "no-table" && again !== null && again.inode === row.inode ? "other" : "closed";
 }
 
 /** The client row 127.0.0.1:peerPort → :ourPort of /proc/net/tcp (any state); "no-table" when /proc cannot be read. */

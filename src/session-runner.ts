@@ -55,6 +55,7 @@ const ENGINE_TYPES = new Set(["SPAWN", "RETRY", "COMMAND_REJECTED", "WARNING", "
 /** Dictionary fields that can carry a credential back from ascp. */
 const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const CONNECTION_LOST = 16;
+const EXITED_ACCEPT_MS = 200;
 
 /** Wait before retry n (0-based): sleep_initial·factorⁿ, capped at sleep_max. */
 export function retryDelaySec(r: ResumePolicy, n: number): number {
@@ -174,7 +175,9 @@ export class SessionRunner {
       timeoutMs: cfg.spawnTimeoutMs,
       maxFrameBytes: cfg.maxFrameBytes,
       onStray: (reason) => this.hooks.warning("stray_connection", reason),
-      abort: Promise.race([proc.exited, this.stopSignal]),
+      // A quick ascp can connect, send everything and exit before its connection is even accepted: after its exit,
+      // a moment for what it left in the listener's queue.
+      abort: Promise.race([proc.exited.then(() => sleep(EXITED_ACCEPT_MS)), this.stopSignal]),
     });
     if (waited.kind === "timeout") {
       const exit = await proc.stop(cfg.graceMs);
