@@ -57,25 +57,128 @@ function typedValue(kind: FieldKind, text: string): string | number | boolean {
   }
 }
 
-interface Shape {
-  readonly entries: readonly NameEntry[];
-  readonly typeIndex: number;
-  // A private copy of the first event of this shape: cloning it gives every later event its keys in one
-  // step instead of one property transition per field (about twice as fast). Never handed out.
-  template: AscpEvent | undefined;
+const toBoolean = (text: string): boolean | string => (text === "Yes" ? true : text === "No" ? false : text);
+
+type Build = (values: readonly string[]) => AscpEvent;
+
+/**
+ * The event of one frame shape, field by field: a fallback for shapes that are not compiled (a field named
+ * __proto__, or more distinct shapes than the cache holds).
+ */
+function interpret(entries: readonly NameEntry[], typeIndex: number, values: readonly string[]): AscpEvent {
+  const event: AscpEvent = { type: typeIndex < 0 ? "" : values[typeIndex]! };
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i]!;
+    const value = typedValue(entry.kind, values[i]!);
+    // Plain assignment to __proto__ would change (or ignore) the prototype instead of adding the field.
+    if (entry.json === "__proto__") Object.defineProperty(event, "__proto__", { value, enumerable: true, writable: true, configurable: true });
+    else event[entry.json] = value;
+  }
+  return event;
 }
 
-// Frames with the names of the previous frame share its names array (see Frame), so the name lookups of
-// a STATS stream are done once; weak keys let old shapes go with their frames.
-const shapes = new WeakMap<readonly string[], Shape>();
+/**
+ * Symbol.for("asession.ndjson-line") on an event's prototype: a method returning the event's JSON text, the same
+ * text JSON.stringify gives, found by the NDJSON writer (src/ndjson-writer.ts).
+ */
+const NDJSON_LINE = Symbol.for("asession.ndjson-line");
 
-function shapeOf(fieldNames: readonly string[]): Shape {
-  let shape = shapes.get(fieldNames);
-  if (shape === undefined) {
-    shape = { entries: fieldNames.map(lookup), typeIndex: fieldNames.indexOf("Type"), template: undefined };
-    shapes.set(fieldNames, shape);
+// Unsupported values (undefined, functions, symbols: JSON.stringify drops their key; bigint: it throws) set
+// `bad`, and the event then goes through JSON.stringify itself.
+const valueText = { bad: false };
+const NEEDS_ESCAPE = /["\\\u0000-\u001f\ud800-\udfff]/;
+function jsonValue(v: unknown): string {
+  switch (typeof v) {
+    case "string":
+      return NEEDS_ESCAPE.test(v) ? JSON.stringify(v) : `"${v}"`;
+    case "number":
+      return Number.isFinite(v) ? `${v}` : "null";
+    case "boolean":
+      return v ? "true" : "false";
+    case "object": {
+      const text = v === null ? "null" : (JSON.stringify(v) as string | undefined);
+      if (text !== undefined) return text;
+      break;
+    }
   }
-  return shape;
+  valueText.bad = true;
+  return "";
+}
+
+/**
+ * A builder for one shape, compiled to a constructor that sets every key in one go: V8 then gives all events
+ * of the shape one hidden class with in-object (fast) properties, instead of ~25 keyed stores that turn each
+ * event into a slow dictionary object. Same result as interpret(): `type` first, then keys in order of first
+ * occurrence, each with its last value. The shape's prototype also carries a serializer that writes the known
+ * keys with their names pre-quoted, and falls back to JSON.stringify whenever the event's keys are not exactly
+ * those (plus keys added after them, such as session_index). Keys are JSON-quoted and values only read by
+ * index, so nothing from the wire becomes code.
+ */
+function compile(entries: readonly NameEntry[], typeIndex: number): Build | null {
+  const last = new Map<string, number>([["type", -1]]);
+  entries.forEach((entry, i) => last.set(entry.json, i));
+  if (last.has("__proto__")) return null;
+  const keys = [...last.keys()];
+  const assign: string[] = [];
+  for (const [key, i] of last) {
+    let expr: string;
+    if (i < 0) expr = typeIndex < 0 ? '""' : `v[${typeIndex}]`;
+    else {
+      switch (entries[i]!.kind) {
+        case "integer":
+        case "rate":
+          expr = `I(v[${i}])`;
+          break;
+        case "boolean":
+          expr = `B(v[${i}])`;
+          break;
+        case "path":
+          expr = `P(v[${i}])`;
+          break;
+        case "string":
+          expr = `v[${i}]`;
+          break;
+      }
+    }
+    assign.push(`this[${JSON.stringify(key)}] = ${expr};`);
+  }
+  const sameKeys = keys.map((key, i) => `k[${i}] !== ${JSON.stringify(key)}`).join(" || ");
+  const text = keys.map((key, i) => `${JSON.stringify(`${i === 0 ? "{" : ","}${JSON.stringify(key)}:`)} + S(this[${JSON.stringify(key)}])`).join(" + ");
+  const code = `"use strict";
+function Event(v) { ${assign.join(" ")} }
+Object.defineProperty(Event.prototype, L, { value: function () {
+  const k = Object.keys(this);
+  if (k.length < ${keys.length} || ${sameKeys}) return JSON.stringify(this);
+  let s = ${text};
+  for (let j = ${keys.length}; j < k.length; j++) s += "," + JSON.stringify(k[j]) + ":" + S(this[k[j]]);
+  if (F.bad) { F.bad = false; return JSON.stringify(this); }
+  return s + "}";
+} });
+return (v) => new Event(v);`;
+  return new Function("I", "B", "P", "S", "F", "L", code)(parseInteger, toBoolean, unescapePath, jsonValue, valueText, NDJSON_LINE) as Build;
+}
+
+// Frames with the names of the previous frame share its names array (see Frame): the weak map finds their
+// builder without looking at the names. Shapes that alternate (STATS, STOP, STATS...) come with new arrays and
+// are found by content. Both bounded: a peer sending ever new shapes gets interpreted events, not ever more code.
+const byArray = new WeakMap<readonly string[], Build>();
+const byContent = new Map<string, Build>();
+const MAX_SHAPES = 256;
+
+function builderOf(fieldNames: readonly string[]): Build {
+  let build = byArray.get(fieldNames);
+  if (build !== undefined) return build;
+  const key = fieldNames.join("\n"); // a name never holds a line feed
+  build = byContent.get(key);
+  if (build === undefined) {
+    const entries = fieldNames.map(lookup);
+    const typeIndex = fieldNames.indexOf("Type");
+    const compiled = byContent.size < MAX_SHAPES ? compile(entries, typeIndex) : null;
+    build = compiled ?? ((values) => interpret(entries, typeIndex, values));
+    if (compiled !== null) byContent.set(key, compiled);
+  }
+  byArray.set(fieldNames, build);
+  return build;
 }
 
 /**
@@ -84,18 +187,5 @@ function shapeOf(fieldNames: readonly string[]): Shape {
  * A field whose name maps to `type` (only `Type` in practice) sets the event type.
  */
 export function typeFrame(frame: Frame): AscpEvent {
-  const shape = shapeOf(frame.names);
-  const { entries, typeIndex, template } = shape;
-  const values = frame.values;
-  const type = typeIndex < 0 ? "" : values[typeIndex]!;
-  const event: AscpEvent = template === undefined ? { type } : { ...template, type };
-  for (let i = 0; i < entries.length; i++) {
-    const entry = entries[i]!;
-    const value = typedValue(entry.kind, values[i]!);
-    // Plain assignment to __proto__ would change (or ignore) the prototype instead of adding the field.
-    if (entry.json === "__proto__") Object.defineProperty(event, "__proto__", { value, enumerable: true, writable: true, configurable: true });
-    else event[entry.json] = value;
-  }
-  if (template === undefined) shape.template = { ...event };
-  return event;
+  return builderOf(frame.names)(frame.values);
 }
