@@ -24,7 +24,7 @@ const BEHIND_BATCH_BYTES = 64 << 10;
 const BEHIND_TURNS = 3;
 const BEHIND_MS = 250;
 /** Past this many waiting lines the reader counts as behind whatever the timing, so memory stays bounded. */
-const MAX_WAITING = 8192;
+const MAX_WAITING = 16384;
 
 /**
  * An event may carry (on its prototype) a method under this symbol that returns exactly JSON.stringify(event),

@@ -157,7 +157,18 @@ export class FrameParser {
           colon = text.indexOf(":", p);
           if (colon < 0) colon = text.length;
         }
-        this.line(text, p, lf, lf - p, colon);
+        // Most lines are fields of an open frame: handled here, without the call and the checks of line().
+        // Anything else (empty line, header, CR, over-long line or frame, no colon) goes to line().
+        const len = lf - p;
+        if (
+          this.open && !this.skipping && colon > p && colon < lf && text.charCodeAt(lf - 1) !== CR &&
+          !(text.charCodeAt(p) === HEADER_FIRST && len >= HEADER.length && sameAt(text, p, HEADER)) &&
+          len <= this.max && this.frameBytes + len <= this.max
+        ) {
+          this.lineNo++;
+          this.frameBytes += len;
+          this.field(text, p, colon, lf);
+        } else this.line(text, p, lf, len, colon);
         p = lf + 1;
       }
       return;
@@ -216,6 +227,11 @@ export class FrameParser {
       this.tooLong(lineNo, `frame longer than ${this.max} bytes`);
       return;
     }
+    this.field(text, start, colon, end);
+  }
+
+  /** A field line text[start, end) of the open frame, its colon at `colon`. */
+  private field(text: string, start: number, colon: number, end: number): void {
     let name = text.slice(start, colon);
     if (this.names === null) {
       const same = this.prev[this.count];
