@@ -559,7 +559,13 @@ describe("cancellation and cleanup", () => {
     const r = await run({
       stdin: `${spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } })}\n`,
       keepStdinOpen: true,
-      onEvent: (e, ctx) => e.type === "SESSION" && ctx.write(JSON.stringify({ type: "CANCEL" })),
+      onEvent: (e, ctx) => {
+        if (e.type !== "SESSION") return;
+        ctx.write(JSON.stringify({ type: "CANCEL" }));
+        // A repeated CANCEL, then a first signal: neither skips the steps (only a second signal would).
+        setTimeout(() => ctx.write(JSON.stringify({ type: "CANCEL" })), 100);
+        setTimeout(() => ctx.child.kill("SIGTERM"), 200);
+      },
     });
     expect(r.code).toBe(130);
     expect(result(r)).toMatchObject({ status: "cancelled", sessions: [{ status: "cancelled", signal: "SIGKILL" }] });

@@ -29,6 +29,7 @@ export class Job {
   private readonly sessions: SessionRunner[] = [];
   private readonly ascpOnly: boolean;
   private cancelled = false;
+  private signalled = false;
   private wakeCancel!: () => void;
   private readonly cancelSignal = new Promise<void>((r) => (this.wakeCancel = r));
   private fileList: WrittenFileList | null = null;
@@ -38,12 +39,19 @@ export class Job {
     this.ascpOnly = j.session.events === "ascp";
   }
 
-  /** SIGINT/SIGTERM, a CANCEL of the whole job, or a reader that went away. A second call kills at once. */
-  cancel(): void {
-    if (this.cancelled) {
-      for (const s of this.sessions) s.kill();
-      return;
+  /**
+   * SIGINT/SIGTERM or a reader that went away ("signal"), or a CANCEL command of the whole job ("command"). A second
+   * signal kills at once; a CANCEL command never does (a binding may send CANCEL, then signal after a timeout).
+   */
+  cancel(kind: "signal" | "command" = "signal"): void {
+    if (kind === "signal") {
+      if (this.signalled) {
+        for (const s of this.sessions) s.kill();
+        return;
+      }
+      this.signalled = true;
     }
+    if (this.cancelled) return;
     this.cancelled = true;
     this.wakeCancel();
     for (const s of this.sessions) s.stop("cancel");
@@ -172,7 +180,7 @@ export class Job {
       // The same intent as SIGINT (and ascp 3.9 ignores the CANCEL frame): CANCEL, then SIGTERM, then SIGKILL.
       const live = targets.filter((i) => !this.sessions[i]!.ended);
       if (live.length === 0) return this.reject(line.lineNo, "the session has ended; CANCEL not sent", target);
-      if (target === undefined) this.cancel();
+      if (target === undefined) this.cancel("command");
       else this.sessions[target]!.stop("cancel");
       return;
     }
