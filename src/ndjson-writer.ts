@@ -52,6 +52,8 @@ export class NdjsonWriter {
   /** Index in `lines` of the last STATS of a session, while no later event of that session is queued. */
   private lastStats = new Map<number, number>();
   private inFlight = false;
+  private inFlightBuffer: Buffer | null = null;
+  private spare: Buffer | null = null;
   private inFlightSince = 0;
   private inFlightTurn = 0;
   private turn = 0;
@@ -70,6 +72,9 @@ export class NdjsonWriter {
   };
   private readonly afterWrite = (error?: Error | null) => {
     this.inFlight = false;
+    // The stream is done with it: reused for the next batch unless it grew unusually large.
+    if (this.inFlightBuffer !== null && this.inFlightBuffer.length <= 2 * BATCH_BYTES) this.spare = this.inFlightBuffer;
+    this.inFlightBuffer = null;
     if (error) return;
     // Taken: the reader may have caught up; if not, the next write shows it again.
     this.behind = this.waiting() >= MAX_WAITING;
@@ -149,7 +154,10 @@ export class NdjsonWriter {
     for (; end < lines.length && chars < limit; end++) chars += lines[end]!.length;
     // Encoded straight into one buffer: concatenating the lines first would build a rope that the write then has
     // to flatten and encode again. Sized for ASCII (JSON of ascp's frames nearly always is), grown when not.
-    let buf = Buffer.allocUnsafe(chars + 1024);
+    // One write is in flight at a time, so one buffer serves every batch: fresh buffers per batch would pile up
+    // (tens of MB) until a full GC frees them.
+    let buf = this.spare !== null && this.spare.length >= chars + 1024 ? this.spare : Buffer.allocUnsafe(chars + 1024);
+    this.spare = null;
     let off = 0;
     for (let i = this.head; i < end; i++) {
       const line = lines[i]!;
@@ -177,6 +185,7 @@ export class NdjsonWriter {
     this.inFlight = true;
     this.inFlightSince = performance.now();
     this.inFlightTurn = this.turn;
+    this.inFlightBuffer = buf;
     this.stream.write(buf.subarray(0, off), this.afterWrite);
   }
 
