@@ -45,11 +45,31 @@ async function main(): Promise<number> {
   if (invocation.mode === "version") return printAndExit(`asession ${version()}\n`);
 
   const writer = new NdjsonWriter(1);
+  // A signal before the job exists (the spec is still being read, say): nothing runs yet, so end at once, cancelled,
+  // with the RESULT a caller waits for. Once the job exists, signals go to it (job.cancel: CANCEL, SIGTERM, SIGKILL).
+  let job: Job | null = null;
+  let earlyExit = false;
+  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
+    process.on(signal, () => {
+      if (job) {
+        log.warn(`${signal} received: cancelling`);
+        return job.cancel();
+      }
+      if (earlyExit) return;
+      earlyExit = true;
+      log.warn(`${signal} received before any ascp started: exiting`);
+      writer.write({ ...failureResult(EXIT.CANCELLED, `cancelled by ${signal} before any ascp started`, startedAt), status: "cancelled" });
+      void writer.close().then(() => process.exit(EXIT.CANCELLED));
+    });
+  }
   const input = new InputReader(process.stdin, invocation.mode === "run" && invocation.source.kind === "stdin", {
     maxSpecBytes: MAX_SPEC_BYTES,
     maxLineBytes: MAX_LINE_BYTES,
   });
+  // After an early signal the RESULT is written and the process is exiting: nothing more goes out.
+  const exiting = () => new Promise<number>(() => {});
   const fail = async (exitCode: number, message: string): Promise<number> => {
+    if (earlyExit) return exiting();
     log.error(message);
     writer.write(failureResult(exitCode, message, startedAt));
     input.close();
@@ -94,6 +114,7 @@ async function main(): Promise<number> {
     log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
   }
 
+  if (earlyExit) return exiting();
   if (invocation.dryRun) {
     writer.write(dryRunReport(session, plan, ascpPath));
     input.close();
@@ -101,21 +122,16 @@ async function main(): Promise<number> {
     return EXIT.OK;
   }
 
-  const job = new Job({ session, plan, ascpPath, input, writer, log, startedAt });
-  // First signal: cancel cleanly (CANCEL, then SIGTERM, then SIGKILL to ascp). Second: kill now.
-  for (const signal of ["SIGINT", "SIGTERM", "SIGHUP"] as const) {
-    process.on(signal, () => {
-      log.warn(`${signal} received: cancelling`);
-      job.cancel();
-    });
-  }
+  const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt });
+  // From now on the first signal cancels cleanly; a second kills ascp now.
+  job = theJob;
   // The reader went away: stop ascp the same way, then leave quietly (nothing more can be written).
   writer.onBroken(() => {
     log.warn("stdout was closed by the reader: cancelling");
-    job.cancel();
+    theJob.cancel();
   });
-  process.on("exit", () => job.cleanupSync());
-  const exitCode = await job.run();
+  process.on("exit", () => theJob.cleanupSync());
+  const exitCode = await theJob.run();
   input.close();
   await writer.close();
   return exitCode;

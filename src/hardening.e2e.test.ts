@@ -590,6 +590,20 @@ describe("cancellation and cleanup", () => {
     expect(r.code).toBe(130);
   });
 
+  it("SIGTERM while the spec is still awaited on stdin: RESULT cancelled, exit 130 (not death by signal)", async () => {
+    const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => {
+      const child = spawn(process.execPath, [CLI], { cwd: local, stdio: ["pipe", "pipe", "pipe"] });
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (t: string) => (out += t));
+      child.stdin.write('{"spec": {"direction": "send",');
+      setTimeout(() => child.kill("SIGTERM"), 300);
+      child.on("close", (code, signal) => resolve({ code, signal, out }));
+    });
+    expect([r.code, r.signal]).toEqual([130, null]);
+    const lines = r.out.split("\n").filter(Boolean).map((l) => JSON.parse(l) as Ev);
+    expect(lines).toEqual([expect.objectContaining({ type: "RESULT", status: "cancelled", exit_code: 130 })]);
+  });
+
   it("SIGTERM during the wait before a retry ends the job at once", async () => {
     file("a.bin", 1000);
     const r = await run({
