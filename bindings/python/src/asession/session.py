@@ -241,7 +241,7 @@ class Session:
     def cancel(self) -> None:
         """Cancels the job: SIGTERM to the engine (once; later calls do nothing), which stops ascp cleanly,
         writes RESULT ``cancelled`` and exits 130. Does not wait: ``wait(raise_on_failure=False)`` gives the RESULT.
-        (``send({"type": "CANCEL"})`` instead asks ascp itself to cancel, through the engine.)"""
+        (``send({"type": "CANCEL"})`` cancels through the engine too: CANCEL to ascp, then SIGTERM and SIGKILL to it after a grace period; the engine keeps running to report RESULT.)"""
         self._require_started()
         self._terminate()
 
