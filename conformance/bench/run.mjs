@@ -157,6 +157,9 @@ async function blastEngine(count, { linesPerSec = null, cpuProf = null } = {}) {
     engine_cpu_us_per_frame: (engine.cpu_ms * 1000) / count,
     engine_peak_rss_mb: engine.peak_rss_mb,
     ascp_cpu_ms: usage.ascp?.cpu_ms,
+    // Share of one core over the process's life: ~100% means the engine's own CPU is the bound.
+    engine_cpu_pct: (100 * engine.cpu_ms) / exit.t,
+    ascp_cpu_pct: (100 * usage.ascp?.cpu_ms) / exit.t,
     reader_cpu_ms: (readerCpu.user + readerCpu.system) / 1000,
     sim_blocked_total_ms: blocked.total_ms,
     sim_blocked_max_ms: blocked.max_ms,
@@ -193,6 +196,8 @@ async function blastPassthrough(count) {
     cpu_us_per_frame: (pt.cpu_ms * 1000) / count,
     peak_rss_mb: pt.peak_rss_mb,
     ascp_cpu_ms: usage.ascp?.cpu_ms,
+    cpu_pct: (100 * pt.cpu_ms) / exit.t,
+    ascp_cpu_pct: (100 * usage.ascp?.cpu_ms) / exit.t,
     reader_cpu_ms: (readerCpu.user + readerCpu.system) / 1000,
     sim_blocked_total_ms: blocked.total_ms,
     sim_blocked_max_ms: blocked.max_ms,
@@ -220,6 +225,10 @@ async function throughput() {
     ceiling_cpu_us_per_event: m(ceiling, "cpu_us_per_frame"),
     peak_rss_mb: m(engine, "engine_peak_rss_mb"),
     ceiling_peak_rss_mb: m(ceiling, "peak_rss_mb"),
+    engine_cpu_pct: m(engine, "engine_cpu_pct"),
+    ascp_cpu_pct: m(engine, "ascp_cpu_pct"),
+    ceiling_cpu_pct: m(ceiling, "cpu_pct"),
+    ceiling_ascp_cpu_pct: m(ceiling, "ascp_cpu_pct"),
     sim_blocked_total_ms: m(engine, "sim_blocked_total_ms"),
     ceiling_sim_blocked_total_ms: m(ceiling, "sim_blocked_total_ms"),
     zero_loss: engine.every((r) => r.stats_delivered === r.count && r.stats_out_of_order === 0 && r.other_events_once_each),
@@ -441,6 +450,7 @@ function table(r) {
     rows.push(["CPU per event (µs, user+sys)", f2(t.cpu_us_per_event), f2(t.ceiling_cpu_us_per_event), ratio(t.cpu_us_per_event, t.ceiling_cpu_us_per_event), "", ""]);
     rows.push(["Events per second of engine CPU (1 / CPU per event)", f0(1e6 / t.cpu_us_per_event), f0(1e6 / t.ceiling_cpu_us_per_event), ratio(t.ceiling_cpu_us_per_event, t.cpu_us_per_event), "", ""]);
     rows.push(["Peak RSS during the blast (MB)", f1(t.peak_rss_mb), f1(t.ceiling_peak_rss_mb), ratio(t.peak_rss_mb, t.ceiling_peak_rss_mb), "≤ 120", met(t.peak_rss_mb <= 120)]);
+    rows.push(["CPU use over the run, manager / simulator (% of one core)", `${f0(t.engine_cpu_pct)} / ${f0(t.ascp_cpu_pct)}`, `${f0(t.ceiling_cpu_pct)} / ${f0(t.ceiling_ascp_cpu_pct)}`, "", "", ""]);
     rows.push(["No STATS lost, last STATS/STOP/DONE exact", t.zero_loss && t.exact ? "yes" : "no", t.exact ? "yes" : "no", "", "yes", met(t.zero_loss && t.exact)]);
     rows.push(["Simulator blocked on the socket (ms, total)", f0(t.sim_blocked_total_ms), f0(t.ceiling_sim_blocked_total_ms), ratio(t.sim_blocked_total_ms, t.ceiling_sim_blocked_total_ms), "", ""]);
   }
@@ -477,7 +487,7 @@ function table(r) {
 function gitRevision() {
   try {
     const rev = execFileSync("git", ["-C", ROOT, "rev-parse", "--short", "HEAD"], { encoding: "utf8" }).trim();
-    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--", "src"], { encoding: "utf8" }).trim() !== "";
+    const dirty = execFileSync("git", ["-C", ROOT, "status", "--porcelain", "--untracked-files=no", "--", "src"], { encoding: "utf8" }).trim() !== "";
     return dirty ? `${rev}+dirty-src` : rev;
   } catch {
     return null;
