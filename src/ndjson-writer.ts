@@ -18,6 +18,11 @@ const BATCH_BYTES = 4 << 20;
 /** Once the reader is behind, small batches: it gets fresh STATS soon after the batch it is stuck on. */
 const BEHIND_BATCH_BYTES = 64 << 10;
 /**
+ * The first batches are small and double while the reader takes each within a loop turn: a reader that turns
+ * out slow is stuck on a few hundred stale lines, not on BATCH_BYTES of them.
+ */
+const FIRST_BATCH_BYTES = 256 << 10;
+/**
  * The reader is behind when a write is still not taken after this many loop turns with events and this long:
  * a reader that keeps up takes a batch within a turn; the time floor covers turns that pass quickly.
  */
@@ -58,6 +63,7 @@ export class NdjsonWriter {
   private inFlightTurn = 0;
   private turn = 0;
   private behind = false;
+  private batchLimit = FIRST_BATCH_BYTES;
   private scheduled = false;
   private broken = false;
   private closing = false;
@@ -72,6 +78,7 @@ export class NdjsonWriter {
   };
   private readonly afterWrite = (error?: Error | null) => {
     this.inFlight = false;
+    if (this.turn - this.inFlightTurn <= 1) this.batchLimit = Math.min(BATCH_BYTES, this.batchLimit * 2);
     // The stream is done with it: reused for the next batch unless it grew unusually large.
     if (this.inFlightBuffer !== null && this.inFlightBuffer.length <= 2 * BATCH_BYTES) this.spare = this.inFlightBuffer;
     this.inFlightBuffer = null;
@@ -130,6 +137,7 @@ export class NdjsonWriter {
   /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
   private fallBehind(): void {
     this.behind = true;
+    this.batchLimit = BEHIND_BATCH_BYTES;
     // From the newest back: a STATS with a later STATS of its session and no other event of that session in
     // between is superseded.
     const laterStats = new Set<number>();
@@ -148,7 +156,7 @@ export class NdjsonWriter {
   private pump(): void {
     if (this.inFlight || this.broken || this.head === this.lines.length) return;
     const lines = this.lines;
-    const limit = this.behind ? BEHIND_BATCH_BYTES : BATCH_BYTES;
+    const limit = this.behind ? BEHIND_BATCH_BYTES : this.batchLimit;
     let end = this.head;
     let chars = 0;
     for (; end < lines.length && chars < limit; end++) chars += lines[end]!.length;
