@@ -90,8 +90,9 @@ export class NdjsonWriter {
   merged = 0;
   written = 0;
 
-  constructor(fd = 1) {
-    this.stream = openOutput(fd);
+  /** fd: stdout by default; tests pass a stream. */
+  constructor(output: number | Writable = 1) {
+    this.stream = typeof output === "number" ? openOutput(output) : output;
     this.stream.on("error", () => this.markBroken());
     this.stream.on("close", () => {
       if (!this.closing) this.markBroken();
