@@ -137,8 +137,9 @@ export class NdjsonWriter {
 
   /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
   private fallBehind(): void {
+    // batchLimit stays: once the reader catches up, a whole turn's output must fit in one write again, or the
+    // backlog would grow until it forced merging with a reader that keeps up.
     this.behind = true;
-    this.batchLimit = BEHIND_BATCH_BYTES;
     // From the newest back: a STATS with a later STATS of its session and no other event of that session in
     // between is superseded.
     const laterStats = new Set<number>();
