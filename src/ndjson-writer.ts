@@ -18,8 +18,8 @@ const BATCH_BYTES = 4 << 20;
 /** Once the reader is behind, small batches: it gets fresh STATS soon after the batch it is stuck on. */
 const BEHIND_BATCH_BYTES = 64 << 10;
 /**
- * The first batches are small and double while the reader takes each within a loop turn: a reader that turns
- * out slow is stuck on a few hundred stale lines, not on BATCH_BYTES of them.
+ * The first batches are small and grow while the reader takes each within a loop turn: a reader that turns out
+ * slow is stuck on a few hundred stale lines, not on BATCH_BYTES of them.
  */
 const FIRST_BATCH_BYTES = 256 << 10;
 /**
@@ -72,13 +72,17 @@ export class NdjsonWriter {
     this.scheduled = false;
     this.turn++;
     if (!this.behind && this.inFlight && this.turn - this.inFlightTurn >= BEHIND_TURNS && performance.now() - this.inFlightSince >= BEHIND_MS) {
+      // A reader this slow starts over with small batches, so that it is never stuck on a big one again.
+      this.batchLimit = FIRST_BATCH_BYTES;
       this.fallBehind();
     }
     this.pump();
   };
   private readonly afterWrite = (error?: Error | null) => {
     this.inFlight = false;
-    if (this.turn - this.inFlightTurn <= 1) this.batchLimit = Math.min(BATCH_BYTES, this.batchLimit * 2);
+    // Taken within a turn: grow fast (x4), since a whole turn's output must fit in one write again before the
+    // backlog reaches MAX_WAITING and forces merging with a reader that keeps up.
+    if (this.turn - this.inFlightTurn <= 1) this.batchLimit = Math.min(BATCH_BYTES, this.batchLimit * 4);
     // The stream is done with it: reused for the next batch unless it grew unusually large.
     if (this.inFlightBuffer !== null && this.inFlightBuffer.length <= 2 * BATCH_BYTES) this.spare = this.inFlightBuffer;
     this.inFlightBuffer = null;
@@ -137,8 +141,6 @@ export class NdjsonWriter {
 
   /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
   private fallBehind(): void {
-    // batchLimit stays: once the reader catches up, a whole turn's output must fit in one write again, or the
-    // backlog would grow until it forced merging with a reader that keeps up.
     this.behind = true;
     // From the newest back: a STATS with a later STATS of its session and no other event of that session in
     // between is superseded.
