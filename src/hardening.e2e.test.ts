@@ -253,6 +253,18 @@ ${body}
   return p;
 }
 
+/** A fake ascp that logs CANCEL and SIGTERM but ignores both (as ascp 3.9 does while connecting); `extra` runs first. */
+function stubbornAscp(name: string, extra = ""): string {
+  return fakeAscp(
+    name,
+    `process.on("SIGTERM", () => log("TERM"));
+  ${extra}
+  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
+  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
+  setInterval(() => {}, 1000);`,
+  );
+}
+
 describe("multi-session", () => {
   it("N ascp with -C i:N and -O base+i-1, spaced by spawn_delay_sec; one stdout; commands to all or one; RESULT per session and totals", async () => {
     // 400 kB at 2000 kbps: ~1.6 s each, so all three still run when the commands go out.
@@ -489,15 +501,11 @@ describe("cancellation and cleanup", () => {
 
   it("an ascp that ignores CANCEL and SIGTERM gets SIGKILL after the grace period, with its whole process group", async () => {
     file("a.bin", 1000);
-    const stubborn = fakeAscp(
+    const stubborn = stubbornAscp(
       "ascp-stubborn",
-      `process.on("SIGTERM", () => log("TERM"));
-  // A helper in ascp's process group (like ssh); it must not outlive the job.
+      `// A helper in ascp's process group (like ssh); it must not outlive the job.
   const kid = require("node:child_process").spawn("sleep", ["300"], { stdio: "ignore" });
-  log("KID " + kid.pid);
-  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
-  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
-  setInterval(() => {}, 1000);`,
+  log("KID " + kid.pid);`,
     );
     const r = await run({
       stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } }),
@@ -517,13 +525,7 @@ describe("cancellation and cleanup", () => {
 
   it("a second signal kills ascp's group at once instead of waiting out the grace period", async () => {
     file("a.bin", 1000);
-    const stubborn = fakeAscp(
-      "ascp-stubborn2",
-      `process.on("SIGTERM", () => log("TERM"));
-  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
-  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
-  setInterval(() => {}, 1000);`,
-    );
+    const stubborn = stubbornAscp("ascp-stubborn2");
     const r = await run({
       stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } }),
       keepStdinOpen: true,
@@ -549,13 +551,7 @@ describe("cancellation and cleanup", () => {
 
   it("a CANCEL command is escalated like SIGINT when ascp ignores it (ascp 3.9 does): SIGTERM, then SIGKILL", async () => {
     file("a.bin", 1000);
-    const stubborn = fakeAscp(
-      "ascp-stubborn3",
-      `process.on("SIGTERM", () => log("TERM"));
-  sock.on("data", (d) => { if (String(d).includes("Type: CANCEL")) log("CANCEL"); });
-  send("SESSION", { SessionId: "fake-1", UserStr: nonce, Direction: "Send" });
-  setInterval(() => {}, 1000);`,
-    );
+    const stubborn = stubbornAscp("ascp-stubborn3");
     const r = await run({
       stdin: `${spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: stubborn } })}\n`,
       keepStdinOpen: true,
