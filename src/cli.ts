@@ -11,6 +11,7 @@ import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
+import { userStringArg } from "./mgmt-port.js";
 import { EXIT, MAX_LINE_BYTES, MAX_SPEC_BYTES } from "./limits.js";
 import type { ResultEvent } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
@@ -154,8 +155,9 @@ async function specText(source: SpecSource, input: InputReader) {
 
 function dryRunReport(session: SessionSpec, plan: Plan, ascpPath: string) {
   const sessions = Array.from({ length: plan.sessionCount }, (_, i) => {
-    // Placeholders where the real run puts values known only then.
-    const argv = sessionArgv(plan, { index: i + 1, mgmtPort: 0, userStr: "<nonce>", fileListPath: "<file list>" });
+    // Placeholders where the real run puts values known only then; no nonce when ascp_args carry the user's own -u.
+    const userStr = userStringArg(plan.ascpArgs) === undefined ? "<nonce>" : undefined;
+    const argv = sessionArgv(plan, { index: i + 1, mgmtPort: 0, userStr, fileListPath: "<file list>" });
     return { session_index: i, argv, command_line: maskedCommandLine(ascpPath, argv, plan) };
   });
   const env = Object.fromEntries(Object.entries(plan.env).map(([k, v]) => [k, plan.secretEnvNames.includes(k) ? "***" : v]));

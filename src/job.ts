@@ -86,6 +86,7 @@ export class Job {
             index: i,
             ascpPath: this.j.ascpPath,
             plan,
+            origin: { spec: this.j.session.spec as Record<string, unknown>, agent: this.j.session.agent },
             fileListPath: this.fileList?.path,
             env,
             cwd: process.cwd(),

@@ -1,9 +1,14 @@
 // The management port: a listener on 127.0.0.1 that accepts exactly the connection of the ascp we started.
 //
-// Any local user can connect to a loopback port, so a connection is only taken when it proves to be ours:
-// on Linux the peer socket must belong to ascp's process (or one of its descendants), found through /proc;
-// everywhere, the first frame must be INIT carrying the per-attempt nonce we passed with -u (ascp echoes it
-// as UserStr). Other connections are closed and reported; the listener closes once ascp is in.
+// Any local user can connect to a loopback port, so a connection is only taken when it proves to be ours. Two proofs,
+// the stronger first:
+// - where /proc can tie the client socket to a process (Linux), it must belong to ascp's process (or one of its
+//   descendants); nothing else is asked of it: not even INIT's UserStr, which a user's own `-u` (in ascp_args) or
+//   another ascp build may change or leave out;
+// - where it cannot (other platforms, a restricted /proc), the first frame must be INIT carrying the UserStr ascp was
+//   given with -u: our per-attempt nonce, or the user's own -u value when ascp_args carry one (see userStringArg).
+// Other connections are closed and reported (and counted, so that a failed attempt can say so); the listener closes
+// once ascp is in.
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
@@ -24,10 +29,20 @@ export interface Peer {
   onWarning: (warning: FrameWarning) => void;
 }
 
-export type PeerOutcome = { kind: "connected"; peer: Peer } | { kind: "timeout" } | { kind: "aborted" };
+/** A connection the listener closed; couldBeAscp: nothing proved it was another process (no /proc, or closed too soon). */
+export interface Refusal {
+  reason: string;
+  couldBeAscp: boolean;
+}
+
+export type PeerOutcome =
+  | { kind: "connected"; peer: Peer }
+  | { kind: "timeout"; refused: Refusal[] }
+  | { kind: "aborted"; refused: Refusal[] };
 
 export interface WaitOptions {
-  nonce: string;
+  /** What ascp was given with -u (our nonce, or the user's own value): its INIT echoes it as UserStr. */
+  userStr: string;
   pid: number;
   timeoutMs: number;
   onStray: (reason: string) => void;
@@ -60,9 +75,15 @@ export class MgmtListener {
     return new Promise((resolve) => {
       const candidates = new Set<net.Socket>();
       // Connections that brought our INIT but whose client had closed before /proc could show who it was: ascp's own
-      // if it crashed at once, or someone who read the nonce on ascp's argv. Decided when the wait ends.
+      // if it crashed (or closed and hung) at once, or someone who read the -u value on ascp's argv. Decided when the
+      // wait ends.
       const unverified: Peer[] = [];
+      const refused: Refusal[] = [];
       let settled = false;
+      const report = (socket: net.Socket, reason: string, couldBeAscp: boolean) => {
+        refused.push({ reason, couldBeAscp });
+        o.onStray(`refused a management connection from ${socket.remoteAddress}:${socket.remotePort}: ${reason}`);
+      };
       const settle = (outcome: PeerOutcome) => {
         if (settled) return;
         settled = true;
@@ -72,28 +93,31 @@ export class MgmtListener {
         for (const u of unverified) {
           if (outcome.kind === "connected" && outcome.peer === u) continue;
           u.socket.destroy();
-          o.onStray(`refused a management connection from ${u.socket.remoteAddress}:${u.socket.remotePort}: its client closed before it could be checked to be the ascp process we started`);
+          report(u.socket, "its client closed before it could be checked to be the ascp process we started", true);
         }
         this.close();
         resolve(outcome);
       };
+      // The wait ends (ascp exited, the session was stopped, or the time is up) without a verified connection: exactly
+      // one unverified connection with our INIT is taken as ascp's (its frames, or their absence, tell how it failed);
+      // with several, none can be told apart.
+      const end = (kind: "timeout" | "aborted") =>
+        settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind, refused });
       // Capped at Node's longest timer (24.8 days): a longer one would fire at once.
-      const timer = setTimeout(() => settle({ kind: "timeout" }), Math.min(o.timeoutMs, 2 ** 31 - 1));
-      // ascp ended (or the session was stopped) without a verified connection: exactly one unverified connection with
-      // our nonce is taken as ascp's (its frames tell how it failed); with several, none can be told apart.
-      void o.abort.then(() => settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind: "aborted" }));
+      const timer = setTimeout(() => end("timeout"), Math.min(o.timeoutMs, 2 ** 31 - 1));
+      void o.abort.then(() => end("aborted"));
 
       const onConnection = (socket: net.Socket) => {
         if (settled) return socket.destroy();
         candidates.add(socket);
-        const refuse = (reason: string) => {
+        const refuse = (reason: string, couldBeAscp: boolean) => {
           candidates.delete(socket);
           socket.destroy();
-          o.onStray(`refused a management connection from ${socket.remoteAddress}:${socket.remotePort}: ${reason}`);
+          report(socket, reason, couldBeAscp);
         };
-        if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address");
+        if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address", false);
         const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid, socket.remoteAddress);
-        if (owner === "other") return refuse("it does not belong to the ascp process we started");
+        if (owner === "other") return refuse("it does not belong to the ascp process we started", false);
         const first: Peer["first"] = [];
         const closed = new Promise<void>((r) => socket.once("close", () => r()));
         const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
@@ -103,10 +127,11 @@ export class MgmtListener {
           onFrame: (frame) => {
             if (decided) return peer.onFrame(frame);
             decided = true;
-            const type = field(frame, "Type");
-            const userStr = field(frame, "UserStr");
-            if (type === "INIT" && userStr !== undefined && userStr !== o.nonce) return refuse("its INIT carries another session's UserStr");
-            if (owner !== "ascp" && !(type === "INIT" && userStr === o.nonce)) return refuse("its first frame is not our INIT");
+            // /proc showed the socket is ascp's: that is proof enough, whatever the frame carries.
+            if (owner !== "ascp") {
+              const why = firstFrameMismatch(frame, o.userStr);
+              if (why) return refuse(`${why}; ${owner === "closed" ? "its client closed before /proc could tie it to ascp" : "this system cannot tie a connection to ascp's process"}, so its INIT must carry the -u value ascp was given`, true);
+            }
             first.push({ frame });
             candidates.delete(socket);
             if (owner === "closed") return void unverified.push(peer);
@@ -121,6 +146,46 @@ export class MgmtListener {
       this.server.on("connection", onConnection);
     });
   }
+}
+
+/** Why a first frame is not the INIT of the ascp given `-u userStr`; null when it is. */
+export function firstFrameMismatch(frame: Frame, userStr: string): string | null {
+  const type = field(frame, "Type");
+  if (type !== "INIT") return `its first frame is ${type === undefined ? "untyped" : type}, not INIT`;
+  const got = field(frame, "UserStr");
+  if (got === undefined) return "its INIT has no UserStr";
+  // Shown cut and JSON-quoted: a stray's text is not ours to print whole.
+  if (got !== userStr) return `its INIT carries UserStr ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)}, not the -u value ascp was given`;
+  return null;
+}
+
+// ascp's one-letter options that take a value (ascp -h, 3.9 and 4.x); the others are switches. Used to read clusters
+// such as -qu TAG or -uTAG the way ascp's getopt does.
+const SHORT_WITH_VALUE = new Set("MuiwKkZgGLRSeOPCNEfW@XclmyYItxj");
+const SHORT_SWITCHES = new Set("ATdpqv6DQh");
+
+/**
+ * The -u value ascp would read from `args` (the last one wins, as with getopt), or undefined when there is none.
+ * An element after a long option without `=` is taken as an option, not that option's value: `--ssh-arg -u` is
+ * misread, a price paid for not keeping a table of ascp's long options here.
+ */
+export function userStringArg(args: readonly string[]): string | undefined {
+  let found: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a === "--") break;
+    // ascp's own multi-letter single-dash spellings, not clusters.
+    if (!a.startsWith("-") || a.startsWith("--") || a === "-SSH" || a === "-no-mgmt-port-files") continue;
+    for (let j = 1; j < a.length; j++) {
+      const letter = a[j]!;
+      if (SHORT_SWITCHES.has(letter)) continue;
+      if (!SHORT_WITH_VALUE.has(letter)) break;
+      const value = j + 1 < a.length ? a.slice(j + 1) : args[++i];
+      if (letter === "u" && value !== undefined) found = value;
+      break;
+    }
+  }
+  return found;
 }
 
 function field(frame: Frame, name: string): string | undefined {

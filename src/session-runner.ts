@@ -2,11 +2,14 @@
 // listener, and the retries between them. The job (job.ts) owns several of these.
 import { randomBytes } from "node:crypto";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
-import { MgmtListener, type Peer } from "./mgmt-port.js";
+import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
+import { commandLineComplaint } from "./ascp-complaint.js";
+import { optionOrigins } from "./plan/option-origin.js";
 import type { Frame, FrameWarning } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
 import { ascpError } from "./mgmt/errors.js";
 import { sessionArgv, type Plan } from "./plan/plan.js";
+import type { OriginInput } from "./plan/option-origin.js";
 import type { Logger } from "./log.js";
 import type { ErrorInfo, SessionOutcome } from "./generated/events.js";
 
@@ -22,6 +25,8 @@ export interface SessionConfig {
   index: number;
   ascpPath: string;
   plan: Plan;
+  /** The spec and agent options the plan came from: to name the key behind an option ascp refuses. */
+  origin: OriginInput;
   fileListPath: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -46,7 +51,7 @@ type AttemptEnd =
   | { kind: "error"; code: number; description: string; exit: ProcessExit }
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
-  | { kind: "exited_early"; exit: ProcessExit }
+  | { kind: "exited_early"; exit: ProcessExit; argv: string[]; refused: Refusal[] }
   | { kind: "stopped"; exit: ProcessExit | null };
 
 const USER_CANCEL = 28;
@@ -149,13 +154,19 @@ export class SessionRunner {
       }
     }
     this.finished = true;
+    // ascp's refusal (or our refusal of its connection) is the one thing to read on stderr at the default level.
+    if (end.kind === "exited_early") this.hooks.log.error(`session ${this.config.index}: ${this.failureOf(end)!.message}`);
     return this.outcome(end);
   }
 
   private async attempt(attempt: number): Promise<AttemptEnd> {
     const cfg = this.config;
     const listener = await MgmtListener.open();
-    const nonce = randomBytes(12).toString("hex");
+    // A user's own -u (agent.ascp_args, e.g. a FASP manager's session tag) reaches ascp unchanged and alone: ascp keeps
+    // the last -u, so a nonce of ours would be dropped anyway. The peer check then expects the user's value in INIT
+    // where /proc cannot prove the connection is ascp's (mgmt-port.ts).
+    const userTag = userStringArg(cfg.plan.ascpArgs);
+    const nonce = userTag === undefined ? randomBytes(12).toString("hex") : undefined;
     const argv = sessionArgv(cfg.plan, { index: cfg.index + 1, mgmtPort: listener.port, userStr: nonce, fileListPath: cfg.fileListPath });
     let proc: AscpProcess;
     try {
@@ -170,7 +181,7 @@ export class SessionRunner {
     this.hooks.log.debug(`session ${cfg.index} attempt ${attempt}: ascp pid ${proc.pid} on management port ${listener.port}`);
 
     const waited = await listener.waitForPeer({
-      nonce,
+      userStr: userTag ?? nonce!,
       pid: proc.pid,
       timeoutMs: cfg.spawnTimeoutMs,
       maxFrameBytes: cfg.maxFrameBytes,
@@ -181,11 +192,13 @@ export class SessionRunner {
     });
     if (waited.kind === "timeout") {
       const exit = await proc.stop(cfg.graceMs);
-      return { kind: "lost", message: `ascp did not connect to the management port within ${cfg.spawnTimeoutMs / 1000} s`, exit };
+      const within = `within ${cfg.spawnTimeoutMs / 1000} s`;
+      const message = waited.refused.length === 0 ? `ascp did not connect to the management port ${within}` : `no management connection could be accepted ${within}: ${refusalText(waited.refused)}`;
+      return { kind: "lost", message, exit };
     }
     if (waited.kind === "aborted") {
       if (this.stopRequested) return { kind: "stopped", exit: await proc.stop(cfg.graceMs) };
-      return { kind: "exited_early", exit: await proc.exited };
+      return { kind: "exited_early", exit: await proc.exited, argv, refused: waited.refused };
     }
     return this.monitor(waited.peer, proc);
   }
@@ -221,7 +234,14 @@ export class SessionRunner {
     peer.parser.end();
     this.peer = null;
     // Socket closed but ascp still running: give it a moment, then make sure it ends.
-    const exit = await Promise.race([proc.exited, sleep(this.config.graceMs).then(() => proc.stop(this.config.graceMs))]);
+    let hung = false;
+    const exit = await Promise.race([
+      proc.exited,
+      sleep(this.config.graceMs).then(() => {
+        hung = !proc.hasExited;
+        return proc.stop(this.config.graceMs);
+      }),
+    ]);
 
     const t = terminal as AscpEvent | null;
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
@@ -230,7 +250,8 @@ export class SessionRunner {
       const code = typeof t.code === "number" ? t.code : 0;
       return { kind: "error", code, description: typeof t.description === "string" ? t.description : "", exit };
     }
-    return { kind: "lost", message: `ascp closed the management connection without DONE or ERROR (${describeExit(exit)})`, exit };
+    const after = hung ? `, then did not exit and was stopped (${describeExit(exit)})` : ` (${describeExit(exit)})`;
+    return { kind: "lost", message: `ascp closed the management connection without DONE or ERROR${after}`, exit };
   }
 
   private track(event: AscpEvent): void {
@@ -285,10 +306,32 @@ export class SessionRunner {
       case "spawn_failed":
         return { source: "engine", message: end.message, retryable: false };
       case "exited_early":
-        return { source: "engine", message: `ascp exited (${describeExit(end.exit)}) before connecting to the management port`, retryable: false };
+        return { source: "engine", message: this.exitedEarlyMessage(end), retryable: false };
       case "stopped":
         return { source: "engine", code: USER_CANCEL, name: "USER_CANCEL", message: this.stopRequested === "cancel" ? "cancelled" : "stopped because another session of the job failed", retryable: false };
     }
+  }
+
+  /**
+   * Why ascp ended without a connection we took: ascp's own complaint when it printed one (with the spec key behind
+   * the option it names), and any connection the engine refused, which may have been ascp's own.
+   */
+  private exitedEarlyMessage(end: Extract<AttemptEnd, { kind: "exited_early" }>): string {
+    const exit = describeExit(end.exit);
+    const maybeOurs = end.refused.filter((r) => r.couldBeAscp);
+    const complaint = commandLineComplaint(this.proc?.stderrTail ?? "", end.argv);
+    let message: string;
+    if (maybeOurs.length > 0) message = `ascp exited (${exit}) after the engine refused its management connection: ${refusalText(maybeOurs)}`;
+    else if (complaint && complaint.options.length > 0) {
+      const named = complaint.options.map((o) => {
+        const from = optionOrigins(o, this.config.origin);
+        return from.length > 0 ? `${o} comes from ${from.join(" and ")}` : `${o} is asession's own`;
+      });
+      message = `ascp refused its command line (${exit}): "${complaint.line}" (${named.join("; ")})`;
+    } else message = `ascp exited (${exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
+    const others = end.refused.filter((r) => !r.couldBeAscp);
+    if (others.length > 0) message += `; refused meanwhile: ${refusalText(others)}`;
+    return this.hooks.log.redact(message);
   }
 
   private outcome(end: AttemptEnd): SessionOutcome {
@@ -318,6 +361,12 @@ export class SessionRunner {
     if (error && this.proc?.stderrTail) out.stderr_tail = this.proc.stderrTail;
     return out;
   }
+}
+
+/** Refused connections in a few words; the WARNING events have each one. */
+function refusalText(refused: Refusal[]): string {
+  const first = refused[0]!.reason;
+  return refused.length === 1 ? first : `${refused.length} connections, the first because ${first}`;
 }
 
 function describeExit(exit: ProcessExit | null): string {

@@ -291,8 +291,8 @@ export interface SessionArgvOptions {
   /** 1-based index of this session among plan.sessionCount. */
   index: number;
   mgmtPort: number;
-  /** Passed with -u; ascp echoes it as UserStr in every frame. */
-  userStr: string;
+  /** Passed with -u; ascp echoes it as UserStr in every frame. Absent: no -u (agent.ascp_args bring the user's own). */
+  userStr?: string;
   /** Where plan.fileList.lines were written; required when the plan has lines. */
   fileListPath?: string;
 }
@@ -302,7 +302,7 @@ export function sessionArgv(plan: Plan, o: SessionArgvOptions): string[] {
   if (!Number.isInteger(o.index) || o.index < 1 || o.index > plan.sessionCount) {
     throw new RangeError(`session index ${o.index} is outside 1..${plan.sessionCount}`);
   }
-  const argv = ["-M", String(o.mgmtPort), "-u", o.userStr, ...plan.args];
+  const argv = ["-M", String(o.mgmtPort), ...(o.userStr === undefined ? [] : ["-u", o.userStr]), ...plan.args];
   if (plan.sessionCount > 1) {
     argv.push("-C", `${o.index}:${plan.sessionCount}`);
     if (plan.udpPortBase !== null) argv.push("-O", String(plan.udpPortBase + o.index - 1));
