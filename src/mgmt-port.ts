@@ -49,7 +49,11 @@ export interface WaitOptions {
   /** Resolves the wait early (ascp exited, job cancelled). */
   abort: Promise<unknown>;
   maxFrameBytes?: number;
+  /** Who holds a client socket; socketOwner unless a test plays another platform. */
+  owner?: typeof socketOwner;
 }
+
+export type SocketOwner = "ascp" | "other" | "closed" | "unknown";
 
 export class MgmtListener {
   private constructor(private readonly server: net.Server, readonly port: number) {}
@@ -116,7 +120,7 @@ export class MgmtListener {
           report(socket, reason, couldBeAscp);
         };
         if (!isLoopback(socket.remoteAddress)) return refuse("not a loopback address", false);
-        const owner = socketOwner(this.port, socket.remotePort ?? 0, o.pid, socket.remoteAddress);
+        const owner = (o.owner ?? socketOwner)(this.port, socket.remotePort ?? 0, o.pid, socket.remoteAddress);
         if (owner === "other") return refuse("it does not belong to the ascp process we started", false);
         const first: Peer["first"] = [];
         const closed = new Promise<void>((r) => socket.once("close", () => r()));
@@ -205,7 +209,7 @@ function isLoopback(address: string | undefined): boolean {
  * "closed" does not pass on the nonce alone: the nonce is on ascp's argv, which any local user can read, so a client
  * that writes our INIT and closes before we look could be anyone (see waitForPeer).
  */
-export function socketOwner(ourPort: number, peerPort: number, pid: number, peerAddress = "127.0.0.1"): "ascp" | "other" | "closed" | "unknown" {
+export function socketOwner(ourPort: number, peerPort: number, pid: number, peerAddress = "127.0.0.1"): SocketOwner {
   const row = peerRow(ourPort, peerPort, peerAddress);
   if (row === "no-table") return "unknown";
   // No row, or inode 0: the client closed its socket (the kernel finishes the close on its own).

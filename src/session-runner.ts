@@ -320,15 +320,15 @@ export class SessionRunner {
     const exit = describeExit(end.exit);
     const maybeOurs = end.refused.filter((r) => r.couldBeAscp);
     const complaint = commandLineComplaint(this.proc?.stderrTail ?? "", end.argv);
+    // Options the user's spec or agent options put there; a line about the engine's own (-M) is no refusal of theirs.
+    const named = (complaint?.options ?? []).flatMap((o) => {
+      const from = optionOrigins(o, this.config.origin);
+      return from.length > 0 ? [`${o} comes from ${from.join(" and ")}`] : [];
+    });
     let message: string;
     if (maybeOurs.length > 0) message = `ascp exited (${exit}) after the engine refused its management connection: ${refusalText(maybeOurs)}`;
-    else if (complaint && complaint.options.length > 0) {
-      const named = complaint.options.map((o) => {
-        const from = optionOrigins(o, this.config.origin);
-        return from.length > 0 ? `${o} comes from ${from.join(" and ")}` : `${o} is asession's own`;
-      });
-      message = `ascp refused its command line (${exit}): "${complaint.line}" (${named.join("; ")})`;
-    } else message = `ascp exited (${exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
+    else if (named.length > 0) message = `ascp refused its command line (${exit}): "${complaint!.line}" (${named.join("; ")})`;
+    else message = `ascp exited (${exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
     const others = end.refused.filter((r) => !r.couldBeAscp);
     if (others.length > 0) message += `; refused meanwhile: ${refusalText(others)}`;
     return this.hooks.log.redact(message);

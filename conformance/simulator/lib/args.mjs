@@ -194,7 +194,8 @@ function store(opts, spec, value) {
 }
 
 // Returns { opts, positionals }. Throws UsageError on any unknown option or bad value.
-export function parseArgs(argv) {
+// unknown: options to treat as unknown although ascp 4 has them (the scenario's unknown_options: an older ascp).
+export function parseArgs(argv, { unknown = [] } = {}) {
   const opts = {};
   const positionals = [];
   for (let i = 0; i < argv.length; i++) {
@@ -215,7 +216,7 @@ export function parseArgs(argv) {
     if (arg.startsWith("--")) {
       const eq = arg.indexOf("=");
       const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-      const spec = LONG[name];
+      const spec = unknown.includes(`--${name}`) ? undefined : LONG[name];
       // ascp 3.9's wording, backquote included (real-usage-error).
       if (!spec) throw new UsageError(`unknown option --${name}`, `unrecognized option \`--${name}'`);
       if (!spec.parse) {
@@ -233,7 +234,7 @@ export function parseArgs(argv) {
     if (arg.startsWith("-") && arg.length > 1) {
       for (let j = 1; j < arg.length; j++) {
         const letter = arg[j];
-        const spec = SHORT[letter];
+        const spec = unknown.includes(`-${letter}`) ? undefined : SHORT[letter];
         // Same wording for a short option (not captured).
         if (!spec) throw new UsageError(`unknown option -${letter}`, `unrecognized option \`-${letter}'`);
         if (!spec.parse) {

@@ -73,8 +73,17 @@ export async function main(argv, env) {
   recorder.env(argv, env);
   let opts;
   let positionals;
+  // Read before the command line, which its unknown_options change; its errors are reported where they always were.
+  let scenario;
+  let scenarioError;
   try {
-    ({ opts, positionals } = parseArgs(argv));
+    scenario = loadScenario(env.ASCP_SIM_SCENARIO);
+  } catch (e) {
+    if (!(e instanceof ScenarioError)) throw e;
+    scenarioError = e;
+  }
+  try {
+    ({ opts, positionals } = parseArgs(argv, { unknown: scenario?.unknown_options }));
   } catch (e) {
     if (!(e instanceof UsageError)) throw e;
     // Like ascp 3.9 (real-usage-error): a bad command line is reported on stderr before -M is
@@ -99,14 +108,8 @@ export async function main(argv, env) {
     if (!(e instanceof UsageError)) throw e;
     return earlyError(argv, recorder, 8, e.message);
   }
-  let scenario;
   let plan;
-  try {
-    scenario = loadScenario(env.ASCP_SIM_SCENARIO);
-  } catch (e) {
-    if (!(e instanceof ScenarioError)) throw e;
-    return earlyError(argv, recorder, 11, `simulator scenario: ${e.message}`);
-  }
+  if (scenarioError) return earlyError(argv, recorder, 11, `simulator scenario: ${scenarioError.message}`);
   try {
     plan = sourcesFrom(opts, positionals, recorder);
   } catch (e) {

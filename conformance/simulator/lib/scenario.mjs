@@ -25,7 +25,8 @@ const FAULTS = {
   never_connect: { exit_after_ms: num(0) },
   connect_late: { delay_ms: num(0) },
   crash: { after_frames: num(1), after_bytes: num(0) },
-  close_socket: { after_frames: num(1), code: num(0) },
+  close_socket: { after_frames: num(1), code: num(0), hang: (v) => typeof v === "boolean" },
+  no_user_str: {},
   stall: { seconds: (v) => typeof v === "number" && v >= 0, after: (v) => v === "SESSION" || v === "STATS" },
   malformed: { kind: (v) => MALFORMED_KINDS.includes(v), after: (v) => ["INIT", "SESSION", "STOP"].includes(v) },
   blast: { count: num(1), bytes_per_frame: num(200) },
@@ -60,13 +61,17 @@ export function loadScenario(raw) {
     throw new ScenarioError(`scenario is not JSON: ${e.message}`);
   }
   if (s === null || typeof s !== "object" || Array.isArray(s)) throw new ScenarioError("scenario must be a JSON object");
-  const known = ["faults", "stats_interval_ms", "remote_password"];
+  const known = ["faults", "stats_interval_ms", "remote_password", "unknown_options"];
   for (const k of Object.keys(s)) if (!known.includes(k)) throw new ScenarioError(`unknown scenario key '${k}' (known: ${known.join(", ")})`);
   // Capped at 1 s: a manager may rely on STATS at least every second while a file moves.
   if (s.stats_interval_ms !== undefined && !(num(10)(s.stats_interval_ms) && s.stats_interval_ms <= 1000)) {
     throw new ScenarioError("stats_interval_ms must be an integer from 10 to 1000");
   }
   if (s.remote_password !== undefined && typeof s.remote_password !== "string") throw new ScenarioError("remote_password must be a string");
+  const optionName = /^(--[a-z0-9][a-z0-9-]*|-[A-Za-z0-9@])$/;
+  if (s.unknown_options !== undefined && !(Array.isArray(s.unknown_options) && s.unknown_options.every((o) => typeof o === "string" && optionName.test(o)))) {
+    throw new ScenarioError("unknown_options must be an array of option names (--long or -x)");
+  }
   const faults = s.faults ?? [];
   if (!Array.isArray(faults)) throw new ScenarioError("faults must be an array");
   faults.forEach((f, i) => {

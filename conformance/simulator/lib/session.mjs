@@ -75,7 +75,8 @@ export class Session {
     this.recorder = recorder;
     this.env = env;
     this.sessionId = randomUUID();
-    this.userStr = opts.userStr;
+    // no_user_str: an ascp build that does not echo -u (the engine must rely on /proc where it can).
+    this.userStr = findFault(scenario, "no_user_str") ? undefined : opts.userStr;
     this.direction = opts.mode === "recv" ? "Receive" : "Send";
     this.cluster = opts.cluster ?? { index: 1, count: 1 };
     this.rate = opts.rate ?? 10000;
@@ -166,7 +167,14 @@ export class Session {
     const close = findFault(this.scenario, "close_socket");
     if (close && this.framesSent >= close.after_frames && !this.dead) {
       this.dead = true;
-      this.recorder.write({ kind: "fault", type: "close_socket", frames: this.framesSent });
+      this.recorder.write({ kind: "fault", type: "close_socket", frames: this.framesSent, hang: close.hang === true });
+      // hang: the socket is closed but the process never ends on its own (only a signal ends it).
+      if (close.hang) {
+        this.hung = true;
+        this.socket.end();
+        setInterval(() => {}, 1 << 30);
+        return;
+      }
       this.finish(close.code ?? 0);
     }
   }
@@ -202,7 +210,8 @@ export class Session {
     this.finish(1);
   }
 
-  async finish(code) {
+  async finish(code, { signalled = false } = {}) {
+    if (this.hung && !signalled) return;
     if (this.finishing) return;
     this.finishing = true;
     const exitCode = code === 0 ? (findFault(this.scenario, "exit_code")?.code ?? 0) : code;
@@ -325,7 +334,7 @@ export class Session {
       process.on(sig, () => {
         // While SSH is pending ascp 3.9 exits 1 with no further frame (real-sigint-during-connect).
         if (this.socket && !this.dead && !this.connecting) this.fail(28, `Transfer cancelled by signal ${sig}`);
-        else this.finish(1);
+        else this.finish(1, { signalled: true });
       });
     }
     const never = findFault(this.scenario, "never_connect");

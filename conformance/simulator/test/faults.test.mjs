@@ -280,3 +280,47 @@ describe("exit shaping", () => {
     expect(run.last).toMatchObject({ Type: "ERROR", Code: "19" });
   });
 });
+
+describe("peer identity and older ascp builds", () => {
+  test("-u is echoed as UserStr in every frame; no_user_str plays a build that leaves it out", async () => {
+    const tagged = await sim(send("-d", "-u", "my-tag", file("a", 10), "/r"));
+    expect(tagged.frames.every((f) => f.UserStr === "my-tag")).toBe(true);
+    const bare = await sim(send("-d", "-u", "my-tag", file("a", 10), "/r"), scenario({ faults: [{ type: "no_user_str" }] }));
+    expect(bare.result.code).toBe(0);
+    expect(types(bare)).toEqual(expect.arrayContaining(["INIT", "SESSION", "DONE"]));
+    expect(bare.frames.some((f) => "UserStr" in f)).toBe(false);
+  });
+
+  test("close_socket with hang: INIT, socket closed, the process stays until a signal", async () => {
+    const run = await runSim({ args: send("-d", file("a", 10), "/r"), env: scenario({ faults: [{ type: "close_socket", after_frames: 1, hang: true }] }) });
+    await run.waitFor((f) => f.Type === "INIT");
+    await new Promise((r) => run.socket.once("close", r));
+    // Still running well after its socket closed.
+    await new Promise((r) => setTimeout(r, 700));
+    expect(run.child.exitCode).toBeNull();
+    run.child.kill("SIGTERM");
+    expect(await run.exit).toEqual({ code: 1, signal: null });
+    expect(types(run)).toEqual(["INIT"]);
+    expect(rec().find((r) => r.kind === "fault")).toMatchObject({ type: "close_socket", frames: 1, hang: true });
+  });
+
+  test("unknown_options: an older ascp refuses those options as it refuses any unknown one, before dialling -M", async () => {
+    const s = scenario({ unknown_options: ["--remove-skipped", "-@"] });
+    const long = await runSim({ args: send("--remove-skipped", file("a", 10), "/r"), env: s });
+    expect((await long.exit).code).toBe(1);
+    expect(long.stderr).toBe("unrecognized option `--remove-skipped'\n");
+    expect(long.socket).toBeNull();
+    const short = await runSim({ args: send("-@", "0:5", file("a", 10), "/r"), env: s });
+    expect((await short.exit).code).toBe(1);
+    expect(short.stderr).toBe("unrecognized option `-@'\n");
+    // Options not listed still work.
+    const ok = await sim(send("-d", "--remove-empty-directories", file("a", 10), "/r"), s);
+    expect(ok.result.code).toBe(0);
+  });
+
+  test("unknown_options must be option names", async () => {
+    const run = await runSim({ args: send("x", "/y"), env: scenario({ unknown_options: ["remove-skipped"] }) });
+    expect((await run.exit).code).toBe(1);
+    expect(run.frames[0].Description).toMatch(/unknown_options must be an array of option names/);
+  });
+});
