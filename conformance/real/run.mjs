@@ -438,7 +438,173 @@ async function scEngineAscpExitsEarly() {
   check(result && result.type === 'RESULT' && result.status === 'failed' && [1, 3].includes(result.exit_code) && res.code === result.exit_code,
     `${id}: the last line is RESULT failed with exit_code 1 or 3, same as the process exit`, JSON.stringify(result));
   check(!res.events.some((e) => ['INIT', 'SESSION', 'ERROR', 'DONE'].includes(e.type)), `${id}: no ascp event is invented`);
+  const message = result?.error?.message ?? '';
+  check(message.includes("unrecognized option `--asession-bogus-option'") && message.includes('agent.ascp_args'),
+    `${id}: RESULT quotes ascp's own complaint and says the option came from agent.ascp_args`, message);
   info(`${id}: RESULT error ${JSON.stringify(result && result.error)}`);
+}
+
+async function scEngineUserTag() {
+  const id = 'engine-user-tag';
+  if (!fs.existsSync(cli)) return skip(id, `${cli} not built`);
+  const closed = await freePort();
+  const res = await runEngine({
+    spec: { direction: 'send', remote_host: '127.0.0.1', ssh_port: closed, remote_user: 'asession-nobody', paths: [{ source: srcFile }], destination_root: '/tmp/asession-real-dest' },
+    agent: { ascp_path: ASCP, ascp_args: ['-u', 'asession-real-tag'], resume: { iter_max: 0 } },
+  });
+  saveEngine(id, res.stdout);
+  const result = res.events[res.events.length - 1];
+  check(result?.type === 'RESULT' && result.error?.source === 'ascp' && result.error.code === 44,
+    `${id}: with the user's own -u the engine takes ascp's connection: RESULT carries ascp's ERROR (44), not "exited before connecting"`, JSON.stringify(result?.error));
+  check(res.events.some((e) => e.type === 'INIT' && e.user_str === 'asession-real-tag'), `${id}: INIT echoes the user's tag`);
+  check(!res.events.some((e) => e.type === 'WARNING' && e.code === 'stray_connection'), `${id}: no connection refused`);
+  const spawn1 = res.events.find((e) => e.type === 'SPAWN');
+  check(spawn1 && spawn1.argv.filter((a) => a === '-u').length === 1, `${id}: ascp gets one -u, the user's (no nonce of the engine's)`, JSON.stringify(spawn1?.argv));
+}
+
+// ---------------------------------------------------------------- the genuine ascp judges the planned argv
+// Every option the planner can emit (argv-variants.mjs reads the schemas), planned by the engine's --dry-run and
+// run by the genuine ascp against a closed local SSH port. Each must fail on the connection, never on the command
+// line, unless it is listed in REFUSED_BY_39 below: options this ascp does not know (it is 3.9; the planner follows
+// the current ascp). A listed option must still be refused (else the list is stale), and the engine, run for real
+// with it, must quote ascp's complaint and name the spec key behind it.
+
+/**
+ * What ascp 3.9.0.163682 refuses on its command line, found by this scenario: variant id (argv-variants.mjs,
+ * placeholders unfilled) → the stderr line it prints. Everything else the planner emits, it accepts. What the
+ * planner does about each is in README.md ("Options ascp 3.9 refuses").
+ */
+const WSS = "unrecognized option `--ws-connect'";
+const cipher39 = (c) => `ascp: Unrecognized transport encryption type: ${c}`;
+const remotePreserve = (what) => `ascp: Self-contradictory combination of default values and/or arguments to options --preserve-${what} and --remote-preserve-${what}`;
+const REFUSED_BY_39 = {
+  'spec.wss_enabled=true': WSS,
+  'spec.wss_port="${CLOSED_PORT}"': WSS,
+  'agent.wss=true': WSS,
+  'spec.ssh_args=["-oBatchMode=yes"]': "unrecognized option `--ssh-arg'",
+  'spec.cipher="aes-128-cfb"': cipher39('aes128cfb'),
+  'spec.cipher="aes-192-cfb"': cipher39('aes192cfb'),
+  'spec.cipher="aes-256-cfb"': cipher39('aes256cfb'),
+  'spec.cipher="aes-128-gcm"': cipher39('aes128gcm'),
+  'spec.cipher="aes-192-gcm"': cipher39('aes192gcm'),
+  'spec.cipher="aes-256-gcm"': cipher39('aes256gcm'),
+  'spec.fail_bad_filepass=true': "unrecognized option `--fail-bad-filepass'",
+  'spec.src_base="${FOLDER}"': "unrecognized option `--src-base64'",
+  'spec.preserve_acls="native"': 'ascp: Option --preserve-acls=native not supported on this platform',
+  'spec.preserve_remote_acls="native"': remotePreserve('acls'),
+  'spec.preserve_remote_acls="metafile"': remotePreserve('acls'),
+  'spec.preserve_remote_extended_attrs="native"': remotePreserve('xattrs'),
+  'spec.preserve_remote_extended_attrs="metafile"': remotePreserve('xattrs'),
+  'spec.remove_skipped=true': "unrecognized option `--remove-skipped'",
+};
+
+/** USAGE: ascp's code for a command line that parsed but cannot run (e.g. no remote host). */
+const USAGE = 8;
+
+function dryRun(spec, agent) {
+  const r = spawnSync(process.execPath, [cli, '--dry-run'], { input: `${JSON.stringify({ spec, agent })}\n`, encoding: 'utf8', timeout: 30000 });
+  const lines = (r.stdout || '').trim().split('\n').filter(Boolean);
+  let last = null;
+  try { last = JSON.parse(lines[lines.length - 1]); } catch { /* reported below */ }
+  return { exit: r.status, event: last, stderr: r.stderr };
+}
+
+/** A dry run's session argv and env, with the run-time placeholders made real. */
+function runnable(dry, s, lists) {
+  const list = dry.file_list?.option === '--file-pair-list' ? lists.pairs : lists.plain;
+  const args = s.argv.map((a, i) => (a === '0' && s.argv[i - 1] === '-M' ? '{MGMT}' : a === '<nonce>' ? 'asession-real' : a === '<file list>' ? list : a));
+  const env = Object.fromEntries(Object.entries(dry.env || {}).map(([k, v]) => [k, v === '***' ? 'asession-real-secret' : v]));
+  return { args, env };
+}
+
+const shq = (a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, `'\\''`)}'`);
+
+async function scArgvOptions() {
+  const id = 'argv-options';
+  if (!fs.existsSync(cli)) return skip(id, `${cli} not built`);
+  const { variants, fill } = await import('./lib/argv-variants.mjs');
+  const readSchema = (f) => JSON.parse(fs.readFileSync(path.join(repo, 'schema', f), 'utf8'));
+  const closed = await freePort();
+  const lists = { plain: path.join(work, 'list.txt'), pairs: path.join(work, 'pairs.txt') };
+  fs.writeFileSync(lists.plain, `${srcFile}\n`);
+  fs.writeFileSync(lists.pairs, `${srcFile}\nrenamed.txt\n`);
+  // The key that comes with the SDK next to ascp, else a throw-away one: a key file ascp can read.
+  let keyFile = path.join(path.dirname(ASCP), 'aspera_tokenauth_id_rsa');
+  if (!fs.existsSync(keyFile)) {
+    keyFile = path.join(work, 'id_rsa');
+    spawnSync('ssh-keygen', ['-q', '-t', 'rsa', '-N', '', '-f', keyFile]);
+  }
+  const vars = { CLOSED_PORT: closed, KEY_FILE: keyFile, SOURCE_FILE: srcFile, FOLDER: work, FILE_LIST: lists.plain, FILE_PAIR_LIST: lists.pairs };
+  const base = fill({
+    spec: { direction: 'send', remote_host: '127.0.0.1', ssh_port: '${CLOSED_PORT}', remote_user: 'asession-nobody', paths: [{ source: srcFile }], destination_root: '/tmp/asession-real-dest' },
+    agent: { ascp_path: ASCP },
+  }, vars);
+  const baseDry = dryRun(base.spec, base.agent);
+  if (!check(baseDry.event?.type === 'DRY_RUN', `${id}: the base spec plans`, baseDry.stdout || baseDry.stderr)) return;
+  // The multi-session xfer_id is new on every plan: not a difference.
+  const shape = (d) => JSON.stringify([d.sessions.map((x) => x.argv), d.env]).replace(/"--tags64","[^"]*"/g, '"--tags64","*"');
+  const baseShape = shape(baseDry.event);
+
+  // Ids keep their placeholders: REFUSED_BY_39 must not depend on this run's port or folder.
+  const all = variants(readSchema('transfer-spec.schema.json'), readSchema('agent-options.schema.json'), base).map((v) => ({ ...fill(v, vars), id: v.id }));
+  const byShape = new Map();
+  const invalid = [];
+  let unchanged = 0;
+  for (const v of all) {
+    const d = dryRun(v.spec, v.agent);
+    if (d.event?.type !== 'DRY_RUN') { invalid.push(`${v.id}: ${d.event?.error?.message?.split('\n').join(' ') ?? d.stderr.trim()}`); continue; }
+    const key = shape(d.event);
+    if (key === baseShape) { unchanged++; continue; }
+    if (!byShape.has(key)) byShape.set(key, { dry: d.event, variants: [] });
+    byShape.get(key).variants.push(v);
+  }
+  info(`${id}: ${all.length} variants from the schemas; ${byShape.size} distinct command lines to run, ${unchanged} plan no option (ignored keys, engine-only settings), ${invalid.length} not accepted by the engine`);
+  for (const line of invalid) info(`${id}: not planned: ${line}`);
+
+  const refused = [];
+  const ran = new Set();
+  for (const { dry, variants: vs } of byShape.values()) {
+    for (const v of vs) ran.add(v.id);
+    const name = vs.map((v) => v.id).join(', ');
+    for (const s of dry.sessions) {
+      const { args, env } = runnable(dry, s, lists);
+      const r = await captureSession({ ascp: ASCP, args, env, timeoutMs: 30000 });
+      const code = Number(last(r)?.get('Code'));
+      const complaint = r.stderr.split('\n').map((l) => l.trim()).find(Boolean) ?? '';
+      const command = [...Object.entries(env).map(([k, v]) => `${k}=${shq(v)}`), shq(ASCP), ...args.map((a) => shq(a === '{MGMT}' ? '<port>' : a))].join(' ');
+      // Past its command line: ascp dialled -M, sent INIT and SESSION (the session's parameters), then failed on
+      // the connection (SSH port, proxy, HTTP fallback port: all closed), not with USAGE.
+      const t = types(r);
+      if (t[0] === 'INIT' && t.includes('SESSION') && t[t.length - 1] === 'ERROR' && code !== USAGE) {
+        check(!vs.some((v) => REFUSED_BY_39[v.id]), `${id}: ${name} (session ${s.session_index}): ascp accepts the command line and fails on the connection (code ${code} ${ERROR_CODES[code]?.name ?? ''})`,
+          'listed in REFUSED_BY_39 but accepted: the list is stale');
+        continue;
+      }
+      const listed = vs.map((v) => REFUSED_BY_39[v.id]).find(Boolean);
+      if (r.raw.length === 0 && listed) {
+        check(complaint === listed, `${id}: ${name}: refused by ascp 3.9 as listed: ${complaint}`, `stderr: ${r.stderr}`);
+        refused.push({ variant: vs[0], complaint, command });
+        continue;
+      }
+      check(false, `${id}: ${name} (session ${s.session_index}): ascp accepts the command line and fails on the connection`,
+        `${r.raw.length === 0 ? 'no management connection (refused its command line?)' : `frames ${types(r).join(' → ')}, code ${code}`}; exit ${JSON.stringify(r.exit)}\nstderr: ${r.stderr.trim()}\ncommand: ${command}`);
+      refused.push({ variant: vs[0], complaint, command });
+    }
+  }
+  const gone = Object.keys(REFUSED_BY_39).filter((v) => !ran.has(v));
+  if (gone.length) info(`${id}: listed in REFUSED_BY_39 but no longer planned (schema changed?): ${gone.join(', ')}`);
+  for (const { variant, complaint, command } of refused) info(`${id}: ascp 3.9 refuses ${variant.id}: ${JSON.stringify(complaint)}\n      ${command}`);
+
+  // The engine, run for real with each refused option: RESULT and stderr quote ascp and name the key.
+  for (const { variant, complaint } of refused) {
+    const res = await runEngine({ spec: variant.spec, agent: { ...variant.agent, resume: { iter_max: 0 } } }, 60000);
+    const result = res.events[res.events.length - 1];
+    const message = result?.error?.message ?? '';
+    const origin = `${variant.where}.${variant.key}`;
+    check(result?.type === 'RESULT' && result.status === 'failed' && message.includes(complaint) && message.includes(origin),
+      `${id}: engine with ${variant.id}: RESULT quotes ascp's complaint and names ${origin}`, message || JSON.stringify(result));
+    check(res.stderr.includes(complaint) && res.stderr.includes(origin), `${id}: engine with ${variant.id}: stderr says the same`, res.stderr.trim());
+  }
 }
 
 // ---------------------------------------------------------------- main
@@ -449,7 +615,8 @@ const scenarios = [
   ['sigint-during-connect', scSignalDuringConnect], ['cancel-during-connect', scCancelDuringConnect],
   ['wrong-password', scWrongPassword], ['missing-source', scMissingSource], ['loopback', scLoopback],
   ['engine-closed-port', scEngineClosedPort], ['engine-wrong-password', scEngineWrongPassword],
-  ['engine-ascp-exits-before-connect', scEngineAscpExitsEarly],
+  ['engine-ascp-exits-before-connect', scEngineAscpExitsEarly], ['engine-user-tag', scEngineUserTag],
+  ['argv-options', scArgvOptions],
 ];
 console.log(`real-ascp tier: ASCP_PATH=${ASCP}; transcripts in ${outDir}`);
 for (const [id, fn] of scenarios) {
