@@ -254,6 +254,14 @@ describe("sessionArgv", () => {
     ]);
   });
 
+  it("passes no -u without userStr (agent.ascp_args bring the user's own)", () => {
+    const p = plan({ destination_root: "/dst" }, { ascp_args: ["-u", "my-tag"] });
+    const argv = sessionArgv(p, { index: 1, mgmtPort: 4321, fileListPath: "/l" });
+    expect(argv.slice(0, 3)).toEqual(["-M", "4321", "-q"]);
+    expect(argv.filter((a) => a === "-u")).toHaveLength(1);
+    expect(argv.slice(-3)).toEqual(["-u", "my-tag", b64("/dst")]);
+  });
+
   it("gives each session -C i:N and its own UDP port", () => {
     const p = plan({ multi_session: 3, fasp_port: 40000 });
     const argvs = [1, 2, 3].map((index) => sessionArgv(p, { index, mgmtPort: 1000 + index, userStr: `n${index}`, fileListPath: "/l" }));
