@@ -326,7 +326,10 @@ export class SessionRunner {
       return from.length > 0 ? [`${o} comes from ${from.join(" and ")}`] : [];
     });
     let message: string;
-    if (maybeOurs.length > 0) message = `ascp exited (${exit}) after the engine refused its management connection: ${refusalText(maybeOurs)}`;
+    if (maybeOurs.length > 0) {
+      message = `ascp exited (${exit}) after the engine refused a management connection it could not prove to be ascp's: ${refusalText(maybeOurs)}`;
+      if (complaint) message += `; ascp said "${complaint.line}"`;
+    }
     else if (named.length > 0) message = `ascp refused its command line (${exit}): "${complaint!.line}" (${named.join("; ")})`;
     else message = `ascp exited (${exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
     const others = end.refused.filter((r) => !r.couldBeAscp);
