@@ -1,7 +1,7 @@
 // ascp's stderr when it exits before connecting: the line quoted in RESULT and the argv options it is about.
 // The stderr lines are ascp 3.9's own (conformance/real, argv tier).
 import { describe, expect, it } from "vitest";
-import { commandLineComplaint } from "./ascp-complaint.js";
+import { commandLineComplaint, exitedEarlyMessage, refusalText, type ExitedEarly } from "./ascp-complaint.js";
 
 const argv = ["-M", "41000", "-u", "n", "-q", "--mode", "send", "--host", "127.0.0.1", "--user", "x", "-P", "1", "-Z", "1", "-c", "aes128gcm",
   "--remove-skipped", "--preserve-acls", "native", "--dest64", "--file-list", "/tmp/l", "L3RtcC9k"];
@@ -36,5 +36,52 @@ describe("commandLineComplaint", () => {
     const c = commandLineComplaint(`ascp: ${"y".repeat(1000)}`, argv)!;
     expect(c.line.length).toBeLessThanOrEqual(301);
     expect(c.line.endsWith("…")).toBe(true);
+  });
+});
+
+describe("exitedEarlyMessage: what RESULT says when ascp ended without a connection the engine took", () => {
+  const other = { reason: "it does not belong to the ascp process we started", couldBeAscp: false };
+  const unproved = { reason: "its INIT has no UserStr; this system cannot tie a connection to ascp's process", couldBeAscp: true };
+  const base: ExitedEarly = { exit: "exit status 1", stderr: "", argv, refused: [], origin: { spec: { remove_skipped: true, dgram_size: 1 }, agent: { ascp_args: ["-DD"] } } };
+
+  it.each<[string, Partial<ExitedEarly>, string]>([
+    ["nothing printed, nothing refused", {}, "ascp exited (exit status 1) before connecting to the management port"],
+    [
+      "an option of the spec refused: ascp's line, the key",
+      { stderr: "unrecognized option `--remove-skipped'\n" },
+      `ascp refused its command line (exit status 1): "unrecognized option \`--remove-skipped'" (--remove-skipped comes from spec.remove_skipped)`,
+    ],
+    [
+      "a value refused: the option before it, the key",
+      { stderr: "ascp: argument to -Z must be in the range 296..65535.\n" },
+      `ascp refused its command line (exit status 1): "ascp: argument to -Z must be in the range 296..65535." (-Z comes from spec.dgram_size)`,
+    ],
+    [
+      "a line about the engine's own -M is quoted, not called a refusal of the user's options",
+      { stderr: "ascp: required management connection to port localhost:41000 failed.\n" },
+      `ascp exited (exit status 1) before connecting to the management port: "ascp: required management connection to port localhost:41000 failed."`,
+    ],
+    [
+      "a connection proved to be another process's does not change the story, it is added",
+      { stderr: "unrecognized option `--remove-skipped'", refused: [other] },
+      `ascp refused its command line (exit status 1): "unrecognized option \`--remove-skipped'" (--remove-skipped comes from spec.remove_skipped); refused meanwhile: ${other.reason}`,
+    ],
+    [
+      "a refused connection that may have been ascp's comes first, never 'before connecting'",
+      { exit: "signal SIGPIPE", refused: [unproved] },
+      `ascp exited (signal SIGPIPE) after the engine refused a management connection it could not prove to be ascp's: ${unproved.reason}`,
+    ],
+    [
+      "…with what ascp printed",
+      { refused: [unproved, other], stderr: "ascp: management connection closed\n" },
+      `ascp exited (exit status 1) after the engine refused a management connection it could not prove to be ascp's: ${unproved.reason}; ascp said "ascp: management connection closed"; refused meanwhile: ${other.reason}`,
+    ],
+  ])("%s", (_, change, expected) => {
+    expect(exitedEarlyMessage({ ...base, ...change })).toBe(expected);
+  });
+
+  it("refusalText: one reason, or the count and the first", () => {
+    expect(refusalText([other])).toBe(other.reason);
+    expect(refusalText([unproved, other])).toBe(`2 connections, the first because ${unproved.reason}`);
   });
 });

@@ -1,10 +1,13 @@
 // What ascp said when it exited without ever connecting to the management port (it refused its command line, could
-// not reach the port, …): the stderr line worth quoting and the options of its argv that line is about. Pure.
+// not reach the port, …): the stderr line worth quoting, the options of its argv that line is about, and the
+// message RESULT gives for such an attempt. Pure.
 //
 // ascp 3.9 words it in several ways (conformance/real): "unrecognized option `--remove-skipped'", "ascp: argument to
 // -Z must be in the range 296..65535.", "ascp: Option --preserve-acls=native not supported on this platform",
 // "ascp: Unrecognized transport encryption type: aes128gcm". So options are found by name first, then by a value of
 // the argv the line quotes (the option before that value).
+import type { Refusal } from "./mgmt-port.js";
+import { optionOrigins, type OriginInput } from "./plan/option-origin.js";
 
 export interface Complaint {
   /** One line of ascp's stderr, trimmed, at most MAX_LINE characters. */
@@ -48,3 +51,45 @@ export function commandLineComplaint(stderr: string, argv: readonly string[]): C
 }
 
 const clip = (line: string) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
+
+/** Refused connections in a few words; the WARNING events have each one. */
+export function refusalText(refused: readonly Refusal[]): string {
+  const first = refused[0]!.reason;
+  return refused.length === 1 ? first : `${refused.length} connections, the first because ${first}`;
+}
+
+export interface ExitedEarly {
+  /** How ascp ended, in words ("exit status 1"). */
+  exit: string;
+  /** The tail of its stderr. */
+  stderr: string;
+  argv: readonly string[];
+  /** Connections the listener refused meanwhile. */
+  refused: readonly Refusal[];
+  origin: OriginInput;
+}
+
+/**
+ * Why ascp ended without a connection the engine took, never claiming more than is known: a refused connection that
+ * may have been ascp's comes first; else ascp's complaint about an option the user's spec or agent options put on its
+ * command line, naming where it came from; else "before connecting", with whatever ascp printed. Connections proved
+ * to be another process's are added at the end.
+ */
+export function exitedEarlyMessage(e: ExitedEarly): string {
+  const maybeOurs = e.refused.filter((r) => r.couldBeAscp);
+  const complaint = commandLineComplaint(e.stderr, e.argv);
+  // A line about the engine's own options (-M) is no refusal of the user's.
+  const named = (complaint?.options ?? []).flatMap((o) => {
+    const from = optionOrigins(o, e.origin);
+    return from.length > 0 ? [`${o} comes from ${from.join(" and ")}`] : [];
+  });
+  let message: string;
+  if (maybeOurs.length > 0) {
+    message = `ascp exited (${e.exit}) after the engine refused a management connection it could not prove to be ascp's: ${refusalText(maybeOurs)}`;
+    if (complaint) message += `; ascp said "${complaint.line}"`;
+  } else if (named.length > 0) message = `ascp refused its command line (${e.exit}): "${complaint!.line}" (${named.join("; ")})`;
+  else message = `ascp exited (${e.exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
+  const others = e.refused.filter((r) => !r.couldBeAscp);
+  if (others.length > 0) message += `; refused meanwhile: ${refusalText(others)}`;
+  return message;
+}

@@ -3,8 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
 import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
-import { commandLineComplaint } from "./ascp-complaint.js";
-import { optionOrigins } from "./plan/option-origin.js";
+import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";
 import type { Frame, FrameWarning } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
 import { ascpError } from "./mgmt/errors.js";
@@ -306,35 +305,14 @@ export class SessionRunner {
       case "spawn_failed":
         return { source: "engine", message: end.message, retryable: false };
       case "exited_early":
-        return { source: "engine", message: this.exitedEarlyMessage(end), retryable: false };
+        return {
+          source: "engine",
+          message: this.hooks.log.redact(exitedEarlyMessage({ exit: describeExit(end.exit), stderr: this.proc?.stderrTail ?? "", argv: end.argv, refused: end.refused, origin: this.config.origin })),
+          retryable: false,
+        };
       case "stopped":
         return { source: "engine", code: USER_CANCEL, name: "USER_CANCEL", message: this.stopRequested === "cancel" ? "cancelled" : "stopped because another session of the job failed", retryable: false };
     }
-  }
-
-  /**
-   * Why ascp ended without a connection we took: ascp's own complaint when it printed one (with the spec key behind
-   * the option it names), and any connection the engine refused, which may have been ascp's own.
-   */
-  private exitedEarlyMessage(end: Extract<AttemptEnd, { kind: "exited_early" }>): string {
-    const exit = describeExit(end.exit);
-    const maybeOurs = end.refused.filter((r) => r.couldBeAscp);
-    const complaint = commandLineComplaint(this.proc?.stderrTail ?? "", end.argv);
-    // Options the user's spec or agent options put there; a line about the engine's own (-M) is no refusal of theirs.
-    const named = (complaint?.options ?? []).flatMap((o) => {
-      const from = optionOrigins(o, this.config.origin);
-      return from.length > 0 ? [`${o} comes from ${from.join(" and ")}`] : [];
-    });
-    let message: string;
-    if (maybeOurs.length > 0) {
-      message = `ascp exited (${exit}) after the engine refused a management connection it could not prove to be ascp's: ${refusalText(maybeOurs)}`;
-      if (complaint) message += `; ascp said "${complaint.line}"`;
-    }
-    else if (named.length > 0) message = `ascp refused its command line (${exit}): "${complaint!.line}" (${named.join("; ")})`;
-    else message = `ascp exited (${exit}) before connecting to the management port${complaint ? `: "${complaint.line}"` : ""}`;
-    const others = end.refused.filter((r) => !r.couldBeAscp);
-    if (others.length > 0) message += `; refused meanwhile: ${refusalText(others)}`;
-    return this.hooks.log.redact(message);
   }
 
   private outcome(end: AttemptEnd): SessionOutcome {
@@ -364,12 +342,6 @@ export class SessionRunner {
     if (error && this.proc?.stderrTail) out.stderr_tail = this.proc.stderrTail;
     return out;
   }
-}
-
-/** Refused connections in a few words; the WARNING events have each one. */
-function refusalText(refused: Refusal[]): string {
-  const first = refused[0]!.reason;
-  return refused.length === 1 ? first : `${refused.length} connections, the first because ${first}`;
 }
 
 function describeExit(exit: ProcessExit | null): string {
