@@ -103,8 +103,9 @@ export class MgmtListener {
         resolve(outcome);
       };
       // The wait ends (ascp exited, the session was stopped, or the time is up) without a verified connection: exactly
-      // one unverified connection with our INIT is taken as ascp's (its frames, or their absence, tell how it failed);
-      // with several, none can be told apart.
+      // one unverified connection with our INIT is taken as ascp's (its frames, or their absence, tell how it failed:
+      // an ascp that sent INIT, closed and hung is a closed connection, not one that "did not connect"); with several,
+      // none can be told apart.
       const end = (kind: "timeout" | "aborted") =>
         settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind, refused });
       // Capped at Node's longest timer (24.8 days): a longer one would fire at once.
