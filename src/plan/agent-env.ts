@@ -1,7 +1,10 @@
 // Agent options that depend on the local machine (which files exist), kept apart from the pure planner:
 // - trusted_certs: certificate files and folders ascp trusts for HTTPS (WSS), given through OpenSSL's
 //   SSL_CERT_FILE / SSL_CERT_DIR (absent: ascp's default store);
-// - client_ssh_key: with token authentication, the SDK's SSH bypass keys found next to ascp (-i).
+// - client_ssh_key: with token authentication, the SDK's SSH bypass keys found next to ascp (-i), as aspera-cli:
+//   only over SSH (not WSS) and when neither remote_password nor ssh_private_key is given; a key file
+//   (ssh_private_key_path) gets them too. Token-only with none found: a warning naming where it looked.
+import type { PlanWarning } from "./plan.js";
 import path from "node:path";
 
 export interface MachineView {
@@ -13,6 +16,9 @@ export interface AgentExtras {
   env: Record<string, string>;
   /** Options to add to the generated ones. */
   args: string[];
+  /** What produced args: the agent option. */
+  origin: "agent.client_ssh_key";
+  warnings: PlanWarning[];
 }
 
 /** Key file names shipped by Aspera SDKs and clients, per client_ssh_key choice, looked up in ascp's folder and ../etc. */
@@ -26,6 +32,8 @@ export function agentExtras(
   spec: Record<string, unknown>,
   ascpPath: string,
   machine: MachineView,
+  /** The plan uses the WebSocket session: no SSH, so no bypass keys. */
+  wss = false,
 ): AgentExtras {
   const env: Record<string, string> = {};
   const certs = agent.trusted_certs ?? [];
@@ -36,15 +44,27 @@ export function agentExtras(
   if (dirs.length > 0) env.SSL_CERT_DIR = dirs.join(path.delimiter);
 
   const args: string[] = [];
+  const warnings: PlanWarning[] = [];
   const choice = agent.client_ssh_key ?? "rsa";
+  const given = (k: string) => spec[k] !== undefined && spec[k] !== null;
   const tokenAuth = typeof spec.token === "string" && spec.token !== "";
-  const ownKey = spec.ssh_private_key !== undefined || spec.ssh_private_key_path !== undefined;
-  if (choice !== "none" && tokenAuth && !ownKey) {
-    const folders = [path.dirname(ascpPath), path.join(path.dirname(ascpPath), "..", "etc")];
-    for (const name of BYPASS_KEYS[choice]) {
-      const found = folders.map((f) => path.join(f, name)).find((p) => machine.isFile(p));
-      if (found && !args.includes(found)) args.push("-i", found);
-    }
+  if (wss || !tokenAuth || given("remote_password") || given("ssh_private_key")) return { env, args, origin: "agent.client_ssh_key", warnings };
+  const folders = [path.dirname(ascpPath), path.join(path.dirname(ascpPath), "..", "etc")];
+  const candidates = choice === "none" ? [] : BYPASS_KEYS[choice].flatMap((name) => folders.map((f) => path.join(f, name)));
+  for (const name of choice === "none" ? [] : BYPASS_KEYS[choice]) {
+    const found = folders.map((f) => path.join(f, name)).find((p) => machine.isFile(p));
+    if (found && !args.includes(found)) args.push("-i", found);
   }
-  return { env, args };
+  // Without a bypass key or a key of the user's, ascp has nothing to authenticate the SSH session with.
+  if (args.length === 0 && !given("ssh_private_key_path")) {
+    warnings.push({
+      code: "no_bypass_key",
+      key: "token",
+      message:
+        choice === "none"
+          ? "token authentication without a password or key, and agent.client_ssh_key is none: ascp has no SSH key to authenticate with"
+          : `token authentication without a password or key, and no SSH bypass key found (looked for ${candidates.join(", ")}): ascp will fail to authenticate`,
+    });
+  }
+  return { env, args, origin: "agent.client_ssh_key", warnings };
 }
