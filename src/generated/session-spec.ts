@@ -438,9 +438,13 @@ export interface AgentOptions {
    */
   ascp_args?: string[];
   /**
-   * Use the WebSocket session when the transfer spec says the server offers it (wss_enabled).
+   * Use the WebSocket session when the transfer spec says the server offers it (wss_enabled with wss_port). false keeps SSH only when the spec gives a fasp_port, as aspera-cli: without one the WebSocket session is still used.
    */
   wss?: boolean;
+  /**
+   * aspera-cli's switch for the management port; asession always reads ascp through it, so only true is accepted.
+   */
+  monitor?: true;
   /**
    * Pass -q so ascp prints no progress bar.
    */

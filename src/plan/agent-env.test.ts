@@ -23,11 +23,16 @@ describe("agentExtras", () => {
     const extras = agentExtras(agent as never, spec, "/sdk/ascp", view);
     expect({ env: extras.env, args: extras.args }).toEqual(expected);
     expect(extras.warnings).toEqual([]);
-    expect(extras.origin).toBe("agent.client_ssh_key");
+    expect(extras.origins).toEqual(extras.args.map(() => "agent.client_ssh_key"));
   });
 
   it("adds no bypass key over WSS (no SSH session), like aspera-cli", () => {
     expect(agentExtras({}, { token: "t" }, "/sdk/ascp", machine([], [RSA]), true)).toMatchObject({ args: [], warnings: [] });
+  });
+
+  it("over WSS gives the first trusted certificate store as -i too, like aspera-cli", () => {
+    const extras = agentExtras({ trusted_certs: ["/c/ca.pem", "/d1"] }, { token: "t" }, "/sdk/ascp", machine(["/d1"], ["/c/ca.pem", RSA]), true);
+    expect(extras).toMatchObject({ env: { SSL_CERT_FILE: "/c/ca.pem", SSL_CERT_DIR: "/d1" }, args: ["-i", "/c/ca.pem"], origins: ["agent.trusted_certs", "agent.trusted_certs"] });
   });
 
   it.each([

@@ -1,6 +1,7 @@
 // Agent options that depend on the local machine (which files exist), kept apart from the pure planner:
 // - trusted_certs: certificate files and folders ascp trusts for HTTPS (WSS), given through OpenSSL's
-//   SSL_CERT_FILE / SSL_CERT_DIR (absent: ascp's default store);
+//   SSL_CERT_FILE / SSL_CERT_DIR (absent: ascp's default store), and with a WebSocket session the first
+//   one also as -i, the way aspera-cli gives ascp its certificate store;
 // - client_ssh_key: with token authentication, the SDK's SSH bypass keys found next to ascp (-i), as aspera-cli:
 //   only over SSH (not WSS) and when neither remote_password nor ssh_private_key is given; a key file
 //   (ssh_private_key_path) gets them too. Token-only with none found: a warning naming where it looked.
@@ -16,8 +17,8 @@ export interface AgentExtras {
   env: Record<string, string>;
   /** Options to add to the generated ones. */
   args: string[];
-  /** What produced args: the agent option. */
-  origin: "agent.client_ssh_key";
+  /** origins[i]: the agent option that produced args[i]. */
+  origins: string[];
   warnings: PlanWarning[];
 }
 
@@ -32,7 +33,7 @@ export function agentExtras(
   spec: Record<string, unknown>,
   ascpPath: string,
   machine: MachineView,
-  /** The plan uses the WebSocket session: no SSH, so no bypass keys. */
+  /** The plan uses the WebSocket session: no SSH, so no bypass keys; trusted_certs then also give -i. */
   wss = false,
 ): AgentExtras {
   const env: Record<string, string> = {};
@@ -43,12 +44,15 @@ export function agentExtras(
   if (files.length > 0) env.SSL_CERT_FILE = files[0]!;
   if (dirs.length > 0) env.SSL_CERT_DIR = dirs.join(path.delimiter);
 
-  const args: string[] = [];
   const warnings: PlanWarning[] = [];
+  // With WSS there is no SSH session: the -i slot is the certificate store (ascp uses the first only).
+  if (wss) return certs.length > 0 ? { env, args: ["-i", certs[0]!], origins: ["agent.trusted_certs", "agent.trusted_certs"], warnings } : { env, args: [], origins: [], warnings };
+  const args: string[] = [];
   const choice = agent.client_ssh_key ?? "rsa";
   const given = (k: string) => spec[k] !== undefined && spec[k] !== null;
   const tokenAuth = typeof spec.token === "string" && spec.token !== "";
-  if (wss || !tokenAuth || given("remote_password") || given("ssh_private_key")) return { env, args, origin: "agent.client_ssh_key", warnings };
+  const result = () => ({ env, args, origins: args.map(() => "agent.client_ssh_key"), warnings });
+  if (!tokenAuth || given("remote_password") || given("ssh_private_key")) return result();
   const folders = [path.dirname(ascpPath), path.join(path.dirname(ascpPath), "..", "etc")];
   const candidates = choice === "none" ? [] : BYPASS_KEYS[choice].flatMap((name) => folders.map((f) => path.join(f, name)));
   for (const name of choice === "none" ? [] : BYPASS_KEYS[choice]) {
@@ -66,5 +70,5 @@ export function agentExtras(
           : `token authentication without a password or key, and no SSH bypass key found (looked for ${candidates.join(", ")}): ascp will fail to authenticate`,
     });
   }
-  return { env, args, origin: "agent.client_ssh_key", warnings };
+  return result();
 }

@@ -210,6 +210,17 @@ describe("8. credentials sharing ASPERA_SCP_PASS", () => {
   });
 });
 
+describe("agent.wss false, as aspera-cli", () => {
+  it.each([
+    ["with fasp_port: SSH", { fasp_port: 33001 }, false],
+    ["without fasp_port: still WSS", {}, true],
+  ])("%s", (_, spec, wss) => {
+    const p = plan({ wss_enabled: true, wss_port: 443, ...spec }, { wss: false });
+    expect(p.wss).toBe(wss);
+    expect(p.args.includes("--ws-connect")).toBe(wss);
+  });
+});
+
 describe("origins: every argument names what produced it", () => {
   it("parallel to argv, spec and agent keys, engine for -M/-u", () => {
     const p = plan(
@@ -237,7 +248,7 @@ describe("origins: every argument names what produced it", () => {
 
   it("agent extras keep the origins aligned", () => {
     const warning: PlanWarning = { code: "no_bypass_key", key: "token", message: "m" };
-    const p = withAgentExtras(plan({ token: "t" }), { env: { SSL_CERT_FILE: "/c" }, args: ["-i", "/k"], origin: "agent.client_ssh_key", warnings: [warning] });
+    const p = withAgentExtras(plan({ token: "t" }), { env: { SSL_CERT_FILE: "/c" }, args: ["-i", "/k"], origins: ["agent.client_ssh_key", "agent.client_ssh_key"], warnings: [warning] });
     expect(p.args.slice(-3)).toEqual(["-i", "/k", "--dest64"]);
     expect(p.argOrigins.slice(-3)).toEqual(["agent.client_ssh_key", "agent.client_ssh_key", "spec.destination_root"]);
     expect(p.argOrigins).toHaveLength(p.args.length);

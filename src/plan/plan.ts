@@ -251,9 +251,10 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
   },
 
   // The WebSocket session replaces SSH: its port takes -P, and the UDP port and SSH fingerprint do not apply.
+  // As aspera-cli, agent.wss false keeps SSH only where the spec says which UDP port FASP uses.
   wss(d) {
     const port = d.spec.wss_port;
-    if (d.agent.wss === false || d.spec.wss_enabled !== true || typeof port !== "number") return;
+    if ((d.agent.wss === false && present(d.spec.fasp_port)) || d.spec.wss_enabled !== true || typeof port !== "number") return;
     d.wss = true;
     d.byKey.set("wss_enabled", ["--ws-connect"]);
     d.byKey.set("ssh_port", ["-P", String(port)]);
@@ -439,13 +440,13 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
 }
 
 /** The plan with machine-dependent options (agent-env.ts) added before --dest64, their warnings appended. */
-export function withAgentExtras(plan: Plan, extras: { env: Record<string, string>; args: string[]; origin: ArgOrigin; warnings: PlanWarning[] }): Plan {
+export function withAgentExtras(plan: Plan, extras: { env: Record<string, string>; args: string[]; origins: ArgOrigin[]; warnings: PlanWarning[] }): Plan {
   const at = plan.args.length - 1;
   return {
     ...plan,
     env: { ...plan.env, ...extras.env },
     args: [...plan.args.slice(0, at), ...extras.args, ...plan.args.slice(at)],
-    argOrigins: [...plan.argOrigins.slice(0, at), ...extras.args.map(() => extras.origin), ...plan.argOrigins.slice(at)],
+    argOrigins: [...plan.argOrigins.slice(0, at), ...extras.origins, ...plan.argOrigins.slice(at)],
     warnings: [...plan.warnings, ...extras.warnings],
   };
 }
