@@ -22,7 +22,7 @@ export type AscpMapping =
       /** A key that must not be given with this one. */
       excludes?: string;
     }
-  | { kind: "switch"; switches: string[]; off?: string }
+  | { kind: "switch"; switch: string; off?: string }
   | { kind: "implies"; implies: string[]; falseClears: string[] }
   | { kind: "env"; env: string; secret: boolean; winsWith?: string[] }
   | { kind: "special"; special: SpecialName }
@@ -91,12 +91,7 @@ export function parseMapping(key: string, a: unknown): AscpMapping {
   if (typeof a.switch === "string") {
     checkFields(key, a, ["switch", "off"]);
     if (a.off !== undefined && typeof a.off !== "string") fail(key, "off must be a string");
-    return a.off === undefined ? { kind: "switch", switches: [a.switch] } : { kind: "switch", switches: [a.switch], off: a.off as string };
-  }
-  if (a.switches !== undefined) {
-    checkFields(key, a, ["switches"]);
-    if (!isStringArray(a.switches) || a.switches.length === 0) fail(key, "switches must be a non-empty string array");
-    return { kind: "switch", switches: a.switches };
+    return a.off === undefined ? { kind: "switch", switch: a.switch } : { kind: "switch", switch: a.switch, off: a.off as string };
   }
   if (a.implies !== undefined) {
     checkFields(key, a, ["implies", "false_clears"]);
@@ -121,7 +116,7 @@ export function parseMapping(key: string, a: unknown): AscpMapping {
     if (a.applies !== undefined && typeof a.applies !== "string") fail(key, "applies must be a string");
     return a.applies === undefined ? { kind: "ignore", agent: a.ignore as IgnoreLabel } : { kind: "ignore", agent: a.ignore as IgnoreLabel, applies: a.applies as string };
   }
-  fail(key, "has none of option, switch, switches, implies, env, special, ignore");
+  fail(key, "has none of option, switch, implies, env, special, ignore");
 }
 
 function parseAliases(key: string, a: unknown, prop: Record<string, unknown>): KeyAliases {

@@ -201,7 +201,7 @@ function applyGeneric(d: Draft): void {
         d.byKey.set(key, optionArgs(key, m, value));
         break;
       case "switch":
-        if (value === true) d.byKey.set(key, m.switches);
+        if (value === true) d.byKey.set(key, [m.switch]);
         else if (value === false && m.off !== undefined) d.byKey.set(key, [m.off]);
         break;
       case "env": {
