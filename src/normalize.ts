@@ -21,9 +21,23 @@ const sameValue = (a: unknown, b: unknown): boolean => a === b || JSON.stringify
 
 /** A paths item without its null keys (destination: null is no destination); the same object when it has none. */
 function withoutNulls(item: unknown): unknown {
-  if (!isObject(item) || !Object.values(item).includes(null)) return item;
+  // Only the item's two keys are looked at (any other key is refused by validation anyway): this runs once
+  // per path, and a spec may hold a million.
+  if (!isObject(item) || (item.source !== null && item.destination !== null)) return item;
   // fromEntries defines own properties, so a "__proto__" key stays a plain key.
   return Object.fromEntries(Object.entries(item).filter(([, v]) => v !== null));
+}
+
+/** The paths array with null item keys removed; the same array when there are none. */
+function pathsWithoutNulls(paths: unknown[]): unknown[] {
+  let out: unknown[] | undefined;
+  for (let i = 0; i < paths.length; i++) {
+    const item = withoutNulls(paths[i]);
+    if (item === paths[i]) continue;
+    out ??= paths.slice();
+    out[i] = item;
+  }
+  return out ?? paths;
 }
 
 export function normalizeTransferSpec(
@@ -42,8 +56,8 @@ export function normalizeTransferSpec(
   });
   entries = entries.map(([k, v]) => {
     if (k !== "paths" || !Array.isArray(v)) return [k, v];
-    const items = v.map(withoutNulls);
-    if (items.some((item, i) => item !== v[i])) notes.push("spec.paths: item keys with a null value are treated as absent");
+    const items = pathsWithoutNulls(v);
+    if (items !== v) notes.push("spec.paths: item keys with a null value are treated as absent");
     return [k, items];
   });
   const out = Object.fromEntries(entries);

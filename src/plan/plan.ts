@@ -169,7 +169,7 @@ function resolveSafety(spec: Record<string, unknown>, map: TransferSpecMap, warn
     }
     for (const k of m.clears ?? []) {
       const via = impliedBy.get(k);
-      drop(k, `spec.${key} is given: spec.${k}${via ? ` (from spec.${via})` : ""} is not applied, as ascp takes only one of them; source files are moved, not deleted`);
+      drop(k, `spec.${key} is given: spec.${k}${via ? ` (from spec.${via})` : ""} is not applied, as ascp takes only one of them and ${key} deletes less`);
     }
   }
   return { spec: out, impliedBy };
