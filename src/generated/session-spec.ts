@@ -117,9 +117,9 @@ export interface TransferSpec {
    */
   http_fallback_port?: number;
   /**
-   * Number of ascp processes sharing the job (0 or 1: one). Each gets -C i:N and, with agent.multi_incr_udp, its own UDP port; they share one tags.aspera.xfer_id.
+   * Number of ascp processes sharing the job (0 or 1: one), up to 128; the same digits as a string count the same, as aspera-cli reads it. Each gets -C i:N and, with agent.multi_incr_udp, its own UDP port; with tags.aspera they share one xfer_id.
    */
-  multi_session?: number;
+  multi_session?: number | string;
   /**
    * Files at least this big (bytes) are split between the sessions of a multi-session job; 0 splits none.
    */

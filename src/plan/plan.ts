@@ -264,8 +264,9 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
   },
 
   multi_session(d) {
-    const n = d.spec.multi_session;
-    d.sessionCount = typeof n === "number" && n > 1 ? n : 1;
+    // The schema lets through an integer or its digits as a string (aspera-cli reads it with to_i).
+    const n = Number(d.spec.multi_session ?? 0);
+    d.sessionCount = n > 1 ? n : 1;
     if (d.sessionCount === 1) return;
     // As aspera-cli: each session its own UDP port by default on Windows only.
     const incrUdp = d.agent.multi_incr_udp ?? d.ctx.platform === "win32";
