@@ -1017,7 +1017,7 @@ type DryRunEvent struct {
 	Sessions []DryRunEventSessions `json:"sessions"`
 	// Variables given to ascp; secret values are ***.
 	Env map[string]string `json:"env"`
-	// How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+	// How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
 	FileList *DryRunEventFileList `json:"file_list"`
 	// Transfer spec keys asession does not know (a WARNING in a real run).
 	UnknownKeys []string `json:"unknown_keys"`

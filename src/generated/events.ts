@@ -235,7 +235,7 @@ export interface DryRunEvent {
     [k: string]: string;
   };
   /**
-   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
    */
   file_list: null | {
     option: "--file-list" | "--file-pair-list";

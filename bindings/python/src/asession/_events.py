@@ -309,7 +309,7 @@ class DryRunEvent:
     sessions: List[DryRunEventSessions]
     #: Variables given to ascp; secret values are ***.
     env: Dict[str, Any]
-    #: How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+    #: How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
     file_list: Optional[DryRunEventFileList]
     #: Transfer spec keys asession does not know (a WARNING in a real run).
     unknown_keys: List[str]
