@@ -43,7 +43,8 @@ describe("validateSessionSpec", () => {
   it.each([
     [{ spec: { ...ok, exclude_newer_than: "a day" } }, 'spec.exclude_newer_than must match pattern "^-?[0-9]+$" (got "a day")'],
     [{ spec: { ...ok, multi_session: "129" } }, /^spec\.multi_session must match pattern/],
-    [{ spec: ok, agent: { file_list: "yes" } }, 'agent.file_list must be boolean (got "yes")'],
+    [{ spec: ok, agent: { file_list: "yes" } }, 'agent.file_list must be boolean or object (got "yes")'],
+    [{ spec: { ...ok, ssh_args: 3 } }, "spec.ssh_args must be array or string (got 3)"],
     [{ spec: ok, agent: { monitor: false } }, "agent.monitor must be true (got false)"],
   ])("refuses %j", (input, message) => {
     const errors = (validateSessionSpec(input) as { errors: string[] }).errors;
