@@ -2,7 +2,7 @@
 // same transfer is rewritten to asession's spelling, so specs from aspera-cli, the Node API, the Transfer
 // SDK and Connect run with one meaning. Pure; driven by the x-aliases annotations of the transfer spec schema.
 //   - a spec key whose value is null is absent (aspera-cli skips nil values; Node API specs carry many),
-//     and so is a null key of a paths item;
+//     and so is a null source or destination of a paths item;
 //   - an empty source_root is no prefix (aspera-cli drops it);
 //   - an alias key (preserve_xattrs) becomes its canonical key (preserve_extended_attrs), an alias value
 //     (cipher "aes128") the canonical value ("aes-128"); one debug note each;
