@@ -44,6 +44,17 @@ describe("agentExtras", () => {
     expect(extras.warnings).toEqual([{ code: "no_bypass_key", key: "token", message: expect.stringMatching(message) }]);
   });
 
+  it.each([
+    ["http_fallback true, both files: -Y key -I cert", { http_fallback: true }, ["/sdk/aspera_fallback_cert_private_key.pem", "/sdk/aspera_fallback_cert.pem"], ["-Y", "/sdk/aspera_fallback_cert_private_key.pem", "-I", "/sdk/aspera_fallback_cert.pem"]],
+    ["http_fallback force, files in ../etc", { http_fallback: "force" }, ["/etc/aspera_fallback_cert_private_key.pem", "/etc/aspera_fallback_cert.pem"], ["-Y", "/etc/aspera_fallback_cert_private_key.pem", "-I", "/etc/aspera_fallback_cert.pem"]],
+    ["http_fallback true, only the key: nothing", { http_fallback: true }, ["/sdk/aspera_fallback_cert_private_key.pem"], []],
+    ["http_fallback false: nothing", { http_fallback: false }, ["/sdk/aspera_fallback_cert_private_key.pem", "/sdk/aspera_fallback_cert.pem"], []],
+  ])("%s", (_, spec, files, args) => {
+    const extras = agentExtras({}, spec, "/sdk/ascp", machine([], files));
+    expect(extras.args).toEqual(args);
+    expect(extras.origins).toEqual(args.map(() => "spec.http_fallback"));
+  });
+
   it("token only with the user's key file and no bypass key: no warning", () => {
     expect(agentExtras({}, { token: "t", ssh_private_key_path: "/k" }, "/sdk/ascp", machine([], [])).warnings).toEqual([]);
   });
