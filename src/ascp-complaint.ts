@@ -7,13 +7,12 @@
 // "ascp: Unrecognized transport encryption type: aes128gcm". So options are found by name first, then by a value of
 // the argv the line quotes (the option before that value).
 import type { Refusal } from "./mgmt-port.js";
-import { optionOrigins, type OriginInput } from "./plan/option-origin.js";
 
 export interface Complaint {
   /** One line of ascp's stderr, trimmed, at most MAX_LINE characters. */
   line: string;
-  /** argv options the line is about, as written in argv (e.g. `--preserve-acls`), in argv order. */
-  options: string[];
+  /** Indexes in argv of the options the line is about (e.g. `--preserve-acls`), in argv order. */
+  at: number[];
 }
 
 const MAX_LINE = 300;
@@ -24,19 +23,19 @@ const escapeRe = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 /** `word` in `line`, not as part of a longer option or path (ascp quotes with `…' and "…"). */
 const mentions = (line: string, word: string) => new RegExp(`(^|[\\s\`'"(=,:])${escapeRe(word)}($|[\\s'"),.:=;])`).test(line);
 
-function optionsIn(line: string, argv: readonly string[]): string[] {
-  const byName = new Set<string>();
-  const byValue = new Set<string>();
+function optionsIn(line: string, argv: readonly string[]): number[] {
+  const byName: number[] = [];
+  const byValue: number[] = [];
   argv.forEach((arg, i) => {
     if (arg.startsWith("-") && arg.length > 1) {
       const name = arg.startsWith("--") ? arg.split("=", 1)[0]! : arg;
-      if (mentions(line, name)) byName.add(arg);
+      if (mentions(line, name)) byName.push(i);
       return;
     }
     const before = argv[i - 1];
-    if (arg.length >= MIN_VALUE_CHARS && before !== undefined && before.startsWith("-") && before.length > 1 && mentions(line, arg)) byValue.add(before);
+    if (arg.length >= MIN_VALUE_CHARS && before !== undefined && before.startsWith("-") && before.length > 1 && mentions(line, arg)) byValue.push(i - 1);
   });
-  return [...(byName.size > 0 ? byName : byValue)];
+  return byName.length > 0 ? byName : byValue;
 }
 
 /** The line of `stderr` that says why ascp stopped (one that names an argv option, else the first), or null. */
@@ -44,10 +43,10 @@ export function commandLineComplaint(stderr: string, argv: readonly string[]): C
   const lines = stderr.split(/\r?\n/).map((l) => l.trim()).filter((l) => l !== "");
   if (lines.length === 0) return null;
   for (const line of lines) {
-    const options = optionsIn(line, argv);
-    if (options.length > 0) return { line: clip(line), options };
+    const at = optionsIn(line, argv);
+    if (at.length > 0) return { line: clip(line), at };
   }
-  return { line: clip(lines[0]!), options: [] };
+  return { line: clip(lines[0]!), at: [] };
 }
 
 const clip = (line: string) => (line.length > MAX_LINE ? `${line.slice(0, MAX_LINE)}…` : line);
@@ -64,9 +63,10 @@ export interface ExitedEarly {
   /** The tail of its stderr. */
   stderr: string;
   argv: readonly string[];
+  /** Where each argv item came from (`spec.<key>`, `agent.<option>`, `engine`), parallel to argv: the plan's origins. */
+  origins: readonly string[];
   /** Connections the listener refused meanwhile. */
   refused: readonly Refusal[];
-  origin: OriginInput;
 }
 
 /**
@@ -78,11 +78,15 @@ export interface ExitedEarly {
 export function exitedEarlyMessage(e: ExitedEarly): string {
   const maybeOurs = e.refused.filter((r) => r.couldBeAscp);
   const complaint = commandLineComplaint(e.stderr, e.argv);
-  // A line about the engine's own options (-M) is no refusal of the user's.
-  const named = (complaint?.options ?? []).flatMap((o) => {
-    const from = optionOrigins(o, e.origin);
-    return from.length > 0 ? [`${o} comes from ${from.join(" and ")}`] : [];
-  });
+  // A line about the engine's own options (-M) is no refusal of the user's. An option given twice is named once.
+  const named = [
+    ...new Set(
+      (complaint?.at ?? []).flatMap((i) => {
+        const from = e.origins[i];
+        return from === undefined || from === "engine" ? [] : [`${e.argv[i]} comes from ${from}`];
+      }),
+    ),
+  ];
   let message: string;
   if (maybeOurs.length > 0) {
     message = `ascp exited (${e.exit}) after the engine refused a management connection it could not prove to be ascp's: ${refusalText(maybeOurs)}`;

@@ -5,7 +5,8 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { parseInvocation, parseSpecText, readSpecFile, InputReader, type SpecSource } from "./intake.js";
 import { validateSessionSpec } from "./validate.js";
-import { planTransfer, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
+import { normalizeSessionSpec } from "./normalize.js";
+import { planTransfer, sessionArgv, maskedCommandLine, withAgentExtras, PlanError, type Plan } from "./plan/plan.js";
 import { findAscp, AscpNotFoundError } from "./plan/discover.js";
 import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
@@ -81,14 +82,17 @@ async function main(): Promise<number> {
 
   const parsed = await readSpec(invocation.source, input);
   if (!parsed.ok) return fail(EXIT.INVALID_INPUT, parsed.message);
-  const valid = validateSessionSpec(parsed.value);
+  const normalized = normalizeSessionSpec(parsed.value);
+  if (!normalized.ok) return fail(EXIT.INVALID_INPUT, `invalid session spec:\n  ${normalized.errors.join("\n  ")}`);
+  const valid = validateSessionSpec(normalized.value);
   if (!valid.ok) return fail(EXIT.INVALID_INPUT, `invalid session spec:\n  ${valid.errors.join("\n  ")}`);
   const session = valid.value;
   log.setLevel((session.loglevel ?? "warn") as LogLevel);
+  for (const note of normalized.notes) log.debug(note);
 
   let plan: Plan;
   try {
-    plan = planTransfer(session as Parameters<typeof planTransfer>[0], { xferId: randomUUID() });
+    plan = planTransfer(session as Parameters<typeof planTransfer>[0], { xferId: randomUUID(), platform: process.platform });
   } catch (error) {
     if (error instanceof PlanError) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${error.message}`);
     throw error;
@@ -103,12 +107,17 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const extras = agentExtras(session.agent ?? {}, session.spec, ascpPath, {
-    isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
-    isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
-  });
-  // The generated options end with --dest64; the agent's extras go just before it.
-  plan = { ...plan, env: { ...plan.env, ...extras.env }, args: [...plan.args.slice(0, -1), ...extras.args, ...plan.args.slice(-1)] };
+  const extras = agentExtras(
+    session.agent ?? {},
+    session.spec,
+    ascpPath,
+    {
+      isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
+      isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+    },
+    plan.wss,
+  );
+  plan = withAgentExtras(plan, extras);
   if ((session.agent?.trusted_certs ?? []).filter((c) => fs.statSync(c, { throwIfNoEntry: false })?.isFile()).length > 1) {
     log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
   }

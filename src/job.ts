@@ -68,6 +68,10 @@ export class Job {
       this.engineEvent({ type: "WARNING", code: "unknown_spec_key", key, message: `spec.${key} is not a transfer spec key asession knows; ignored` });
     }
     for (const key of plan.ignoredKeys) log.debug(`spec.${key} is only used by other transfer agents; ignored`);
+    for (const w of plan.warnings) {
+      log.warn(w.message);
+      this.engineEvent({ type: "WARNING", ...w });
+    }
     void this.collectStaleLists();
 
     try {
@@ -86,7 +90,6 @@ export class Job {
             index: i,
             ascpPath: this.j.ascpPath,
             plan,
-            origin: { spec: this.j.session.spec as Record<string, unknown>, agent: this.j.session.agent },
             fileListPath: this.fileList?.path,
             env,
             cwd: process.cwd(),

@@ -7,8 +7,7 @@ import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";
 import type { Frame, FrameWarning } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
 import { ascpError } from "./mgmt/errors.js";
-import { sessionArgv, type Plan } from "./plan/plan.js";
-import type { OriginInput } from "./plan/option-origin.js";
+import { sessionArgvWithOrigins, type Plan } from "./plan/plan.js";
 import type { Logger } from "./log.js";
 import type { ErrorInfo, SessionOutcome } from "./generated/events.js";
 
@@ -24,8 +23,6 @@ export interface SessionConfig {
   index: number;
   ascpPath: string;
   plan: Plan;
-  /** The spec and agent options the plan came from: to name the key behind an option ascp refuses. */
-  origin: OriginInput;
   fileListPath: string | undefined;
   env: NodeJS.ProcessEnv;
   cwd: string;
@@ -50,7 +47,7 @@ type AttemptEnd =
   | { kind: "error"; code: number; description: string; exit: ProcessExit }
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
-  | { kind: "exited_early"; exit: ProcessExit; argv: string[]; refused: Refusal[] }
+  | { kind: "exited_early"; exit: ProcessExit; argv: string[]; origins: string[]; refused: Refusal[] }
   | { kind: "stopped"; exit: ProcessExit | null };
 
 const USER_CANCEL = 28;
@@ -166,7 +163,8 @@ export class SessionRunner {
     // where /proc cannot prove the connection is ascp's (mgmt-port.ts).
     const userTag = userStringArg(cfg.plan.ascpArgs);
     const nonce = userTag === undefined ? randomBytes(12).toString("hex") : undefined;
-    const argv = sessionArgv(cfg.plan, { index: cfg.index + 1, mgmtPort: listener.port, userStr: nonce, fileListPath: cfg.fileListPath });
+    // The origins name the spec key behind an option ascp refuses.
+    const { argv, origins } = sessionArgvWithOrigins(cfg.plan, { index: cfg.index + 1, mgmtPort: listener.port, userStr: nonce, fileListPath: cfg.fileListPath });
     let proc: AscpProcess;
     try {
       proc = await AscpProcess.start(cfg.ascpPath, argv, cfg.env, cfg.cwd, this.hooks.log, `session ${cfg.index}`);
@@ -197,7 +195,7 @@ export class SessionRunner {
     }
     if (waited.kind === "aborted") {
       if (this.stopRequested) return { kind: "stopped", exit: await proc.stop(cfg.graceMs) };
-      return { kind: "exited_early", exit: await proc.exited, argv, refused: waited.refused };
+      return { kind: "exited_early", exit: await proc.exited, argv, origins, refused: waited.refused };
     }
     return this.monitor(waited.peer, proc);
   }
@@ -307,7 +305,7 @@ export class SessionRunner {
       case "exited_early":
         return {
           source: "engine",
-          message: this.hooks.log.redact(exitedEarlyMessage({ exit: describeExit(end.exit), stderr: this.proc?.stderrTail ?? "", argv: end.argv, refused: end.refused, origin: this.config.origin })),
+          message: this.hooks.log.redact(exitedEarlyMessage({ exit: describeExit(end.exit), stderr: this.proc?.stderrTail ?? "", argv: end.argv, origins: end.origins, refused: end.refused })),
           retryable: false,
         };
       case "stopped":

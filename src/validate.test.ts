@@ -27,6 +27,30 @@ describe("validateSessionSpec", () => {
     else expect(errors.some((e) => message.test(e))).toBe(true);
   });
 
+  it.each([
+    ["exclude_newer_than as an integer", { spec: { ...ok, exclude_newer_than: -86400 } }],
+    ["exclude_newer_than as a string of digits", { spec: { ...ok, exclude_older_than: "-86400" } }],
+    ["multi_session as a string", { spec: { ...ok, multi_session: "128" } }],
+    ["ssh_args as a string", { spec: { ...ok, ssh_args: "-vv" } }],
+    ["agent.file_list false", { spec: ok, agent: { file_list: false } }],
+    ["agent.file_list true", { spec: ok, agent: { file_list: true } }],
+    ["agent.file_list an existing list", { spec: { ...ok, paths: undefined }, agent: { file_list: { path: "/l", pairs: true } } }],
+    ["agent.monitor true", { spec: ok, agent: { monitor: true } }],
+  ])("accepts both sources' forms: %s", (_, input) => {
+    expect(validateSessionSpec(JSON.parse(JSON.stringify(input))).ok).toBe(true);
+  });
+
+  it.each([
+    [{ spec: { ...ok, exclude_newer_than: "a day" } }, 'spec.exclude_newer_than must match pattern "^-?[0-9]+$" (got "a day")'],
+    [{ spec: { ...ok, multi_session: "129" } }, /^spec\.multi_session must match pattern/],
+    [{ spec: ok, agent: { file_list: "yes" } }, 'agent.file_list must be boolean or object (got "yes")'],
+    [{ spec: { ...ok, ssh_args: 3 } }, "spec.ssh_args must be array or string (got 3)"],
+    [{ spec: ok, agent: { monitor: false } }, "agent.monitor must be true (got false)"],
+  ])("refuses %j", (input, message) => {
+    const errors = (validateSessionSpec(input) as { errors: string[] }).errors;
+    expect(errors.some((e) => (typeof message === "string" ? e === message : message.test(e)))).toBe(true);
+  });
+
   it.each([null, 3, "x", [], true])("refuses a non-object %j", (value) => {
     expect(validateSessionSpec(value)).toEqual({ ok: false, errors: [expect.stringMatching(/must be a JSON object/)] });
   });

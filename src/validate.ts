@@ -49,9 +49,14 @@ function run(validate: ValidateFunction, value: object, prefix: string): Validat
 
 /** Turns ajv errors into one line each, most specific first, without duplicates and without oneOf/anyOf noise. */
 export function formatErrors(errors: ErrorObject[], prefix = ""): string[] {
+  // anyOf branches of different types (file_list: boolean or object) give one line, not one per branch.
+  const typesAt = new Map<string, string[]>();
+  for (const e of errors) {
+    if (e.keyword === "type") typesAt.set(e.instancePath, [...(typesAt.get(e.instancePath) ?? []), String((e.params as { type: unknown }).type)]);
+  }
   const out: string[] = [];
   for (const error of errors) {
-    const message = formatError(error, prefix);
+    const message = formatError(error, prefix, typesAt.get(error.instancePath));
     if (message !== null && !out.includes(message)) out.push(message);
     if (out.length === MAX_MESSAGES) {
       out.push(`(more errors not shown)`);
@@ -61,7 +66,7 @@ export function formatErrors(errors: ErrorObject[], prefix = ""): string[] {
   return out.length > 0 ? out : [`${prefix || "value"} is invalid`];
 }
 
-function formatError(error: ErrorObject, prefix: string): string | null {
+function formatError(error: ErrorObject, prefix: string, types: string[] = []): string | null {
   const where = jsonPath(prefix, error.instancePath);
   // A secret given with the wrong type is still a secret: say what it is, never what it holds.
   const secretKey = /^\/spec\/([^/]+)/.exec(error.instancePath)?.[1];
@@ -81,7 +86,7 @@ function formatError(error: ErrorObject, prefix: string): string | null {
     case "const":
       return `${where} must be ${JSON.stringify(params.allowedValue)} (got ${describe(error.data)})`;
     case "type":
-      return `${where} must be ${String(params.type).replace(",", " or ")} (got ${describe(error.data)})`;
+      return `${where} must be ${types.join(",").split(",").join(" or ")} (got ${describe(error.data)})`;
     case "minimum":
     case "maximum":
     case "exclusiveMinimum":

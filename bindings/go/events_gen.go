@@ -929,12 +929,12 @@ type CommandRejectedEvent struct {
 type WarningEvent struct {
 	// Type is always WARNING.
 	Type string `json:"type"`
-	// Machine-readable kind. Known values: unknown_spec_key, malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
+	// Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Which ascp of a multi-session job (0-based). Absent when the spec asks for ascp events only.
 	SessionIndex *int64 `json:"session_index,omitempty"`
-	// The spec key concerned (unknown_spec_key).
+	// The spec key concerned (unknown_spec_key, spec_conflict, key_not_applied, no_bypass_key).
 	Key *string `json:"key,omitempty"`
 }
 
@@ -1017,7 +1017,7 @@ type DryRunEvent struct {
 	Sessions []DryRunEventSessions `json:"sessions"`
 	// Variables given to ascp; secret values are ***.
 	Env map[string]string `json:"env"`
-	// How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+	// How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
 	FileList *DryRunEventFileList `json:"file_list"`
 	// Transfer spec keys asession does not know (a WARNING in a real run).
 	UnknownKeys []string `json:"unknown_keys"`

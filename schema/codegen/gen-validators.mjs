@@ -9,7 +9,7 @@ const Ajv2020 = require("ajv/dist/2020").default;
 const standaloneCode = require("ajv/dist/standalone").default;
 
 // Annotation keywords of our schemas; declaring them keeps ajv strict about everything else.
-export const ANNOTATIONS = ["x-ascp", "x-native", "x-value", "x-event-types"];
+export const ANNOTATIONS = ["x-ascp", "x-aliases", "x-native", "x-value", "x-event-types"];
 
 export default async function generate({ root }) {
   const schemaDir = path.join(root, "schema");

@@ -85,7 +85,7 @@ export interface CommandRejectedEvent {
 export interface WarningEvent {
   type: "WARNING";
   /**
-   * Machine-readable kind. Known values: unknown_spec_key, malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
+   * Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
    */
   code: string;
   message: string;
@@ -94,7 +94,7 @@ export interface WarningEvent {
    */
   session_index?: number;
   /**
-   * The spec key concerned (unknown_spec_key).
+   * The spec key concerned (unknown_spec_key, spec_conflict, key_not_applied, no_bypass_key).
    */
   key?: string;
 }
@@ -235,7 +235,7 @@ export interface DryRunEvent {
     [k: string]: string;
   };
   /**
-   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
    */
   file_list: null | {
     option: "--file-list" | "--file-pair-list";

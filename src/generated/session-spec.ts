@@ -27,7 +27,7 @@ export interface SessionSpec {
  */
 export interface TransferSpec {
   /**
-   * Transfer direction seen from this side: send uploads, receive downloads.
+   * Transfer direction seen from this side: send uploads, receive downloads (recv is read as receive).
    */
   direction: "send" | "receive";
   /**
@@ -67,9 +67,9 @@ export interface TransferSpec {
    */
   use_system_ssh?: boolean;
   /**
-   * Arguments for the external ssh program (with use_system_ssh); one --ssh-arg each.
+   * Arguments for the external ssh program (with use_system_ssh); one --ssh-arg each (a string is one argument).
    */
-  ssh_args?: string[];
+  ssh_args?: string[] | string;
   /**
    * Aspera high-speed proxy, dnat://[user[:password]@]host:port or dnats://… (default ports 9091, 9092). A password in the URL is moved to ASPERA_PROXY_PASS, never left on the command line.
    */
@@ -117,9 +117,9 @@ export interface TransferSpec {
    */
   http_fallback_port?: number;
   /**
-   * Number of ascp processes sharing the job (0 or 1: one). Each gets -C i:N and, with agent.multi_incr_udp, its own UDP port; they share one tags.aspera.xfer_id.
+   * Number of ascp processes sharing the job (0 or 1: one), up to 128; the same digits as a string count the same, as aspera-cli reads it. Each gets -C i:N and, with agent.multi_incr_udp, its own UDP port; with tags.aspera they share one xfer_id.
    */
-  multi_session?: number;
+  multi_session?: number | string;
   /**
    * Files at least this big (bytes) are split between the sessions of a multi-session job; 0 splits none.
    */
@@ -165,7 +165,7 @@ export interface TransferSpec {
    */
   apply_local_docroot?: boolean;
   /**
-   * Prefix added in front of every source path.
+   * Prefix added in front of every source path; an empty string means no prefix (the key is dropped).
    */
   source_root?: string;
   /**
@@ -173,13 +173,17 @@ export interface TransferSpec {
    */
   src_base?: string;
   /**
-   * Skip source files (not folders) modified after this time, seconds since the epoch of the source computer.
+   * src_base already in base64, passed as given. Not together with src_base.
    */
-  exclude_newer_than?: number;
+  src_base64?: string;
   /**
-   * Skip source files (not folders) modified before this time, seconds since the epoch of the source computer.
+   * Skip source files (not folders) modified after this time, seconds since the epoch of the source computer (negative: relative to now, e.g. -86400). An integer or the same digits as a string: both give the same argument.
    */
-  exclude_older_than?: number;
+  exclude_newer_than?: number | string;
+  /**
+   * Skip source files (not folders) modified before this time, seconds since the epoch of the source computer (negative: relative to now, e.g. -86400). An integer or the same digits as a string: both give the same argument.
+   */
+  exclude_older_than?: number | string;
   /**
    * Skip sources that are neither files, folders nor symbolic links instead of failing.
    */
@@ -189,7 +193,7 @@ export interface TransferSpec {
    */
   skip_duplicate_check?: boolean;
   /**
-   * Count files and bytes before transferring, so totals are known from the start.
+   * Count files and bytes before transferring, so totals are known from the start; false turns the count off (--precalculate-disable), absent leaves ascp's default.
    */
   precalculate_job_size?: boolean;
   /**
@@ -204,6 +208,10 @@ export interface TransferSpec {
    * Give destination files the source creation time (Windows destinations only).
    */
   preserve_creation_time?: boolean;
+  /**
+   * Keep file timestamps (ascp -p).
+   */
+  preserve_times?: boolean;
   /**
    * Give destination files the source modification time.
    */
@@ -225,15 +233,15 @@ export interface TransferSpec {
    */
   preserve_acls?: "none" | "native" | "metafile";
   /**
-   * Like preserve_acls, on the server side.
+   * Like preserve_acls, on the server side (remote_preserve_acls is read as this key).
    */
   preserve_remote_acls?: "none" | "native" | "metafile";
   /**
-   * Extended attributes at the destination: not kept, kept natively, or stored in a side file.
+   * Extended attributes at the destination: not kept, kept natively, or stored in a side file (preserve_xattrs is read as this key).
    */
   preserve_extended_attrs?: "none" | "native" | "metafile";
   /**
-   * Like preserve_extended_attrs, on the server side.
+   * Like preserve_extended_attrs, on the server side (remote_preserve_xattrs is read as this key).
    */
   preserve_remote_extended_attrs?: "none" | "native" | "metafile";
   /**
@@ -245,7 +253,7 @@ export interface TransferSpec {
    */
   remove_empty_directories?: boolean;
   /**
-   * Also delete the source folder itself when it ends up empty.
+   * Also delete the source folder itself when it ends up empty (remove_empty_source_dir, the Transfer SDK spelling, is read as this key).
    */
   remove_empty_source_directory?: boolean;
   /**
@@ -253,19 +261,23 @@ export interface TransferSpec {
    */
   remove_skipped?: boolean;
   /**
-   * Shorthand for remove_after_transfer, remove_empty_directories and remove_empty_source_directory together.
+   * true: shorthand for remove_after_transfer, remove_empty_directories and remove_empty_source_directory (one of them given false stays off: the safe reading). false: none of those, nor remove_skipped, is applied even when given true (a WARNING says so).
    */
   delete_source?: boolean;
   /**
-   * Folder where source files are moved once transferred (ascp 3.8 or later).
+   * Folder where source files are moved once transferred (ascp 3.8 or later). ascp takes it or remove_after_transfer, not both: with it, remove_after_transfer and remove_skipped are not applied (a WARNING says so) and the files are kept, moved.
    */
   move_after_transfer?: string;
   /**
-   * Application metadata carried with the transfer, as JSON. The aspera key is reserved (xfer_id, xfer_retry).
+   * Application metadata carried with the transfer, as JSON (--tags64). The aspera key is reserved: when it is an object, xfer_id (one per job, shared by every session) and xfer_retry (3600) are added when absent.
    */
   tags?: {
     aspera?: {};
   };
+  /**
+   * tags already as base64 JSON, passed as given (nothing added). Not together with tags.
+   */
+  tags64?: string;
   /**
    * Persistent session: no paths; files arrive later as START commands.
    */
@@ -304,7 +316,7 @@ export interface TransferSpec {
    */
   ssh_private_key?: string;
   /**
-   * Pass phrase of the SSH private key. ascp reads it from the same variable as the password, so remote_password wins when both are given.
+   * Pass phrase of the SSH private key. ascp reads it from the same variable as remote_password: when both are given, the pass phrase wins if a private key (ssh_private_key or ssh_private_key_path) is given, else the password; a WARNING names the one not passed.
    */
   ssh_private_key_passphrase?: string;
   /**
@@ -384,17 +396,13 @@ export interface TransferSpec {
    */
   rate_policy_allowed?: "low" | "fair" | "high" | "fixed";
   /**
-   * HTTP Gateway only.
+   * HTTP Gateway only: ascp does not obfuscate names (a WARNING says so when true).
    */
   obfuscate_file_names?: boolean;
   /**
    * Node API on Windows only: password of the local user to impersonate.
    */
   password?: string;
-  /**
-   * Node API: keep timestamps (use preserve_modification_time with asession).
-   */
-  preserve_times?: boolean;
   /**
    * Node API: how long to keep retrying (e.g. 5min).
    */
@@ -408,11 +416,7 @@ export interface TransferSpec {
    */
   xfer_max_retries?: number;
   /**
-   * Transfer SDK spelling of remove_empty_source_directory.
-   */
-  remove_empty_source_dir?: boolean;
-  /**
-   * Transfer SDK: IBM Cloud Object Storage settings.
+   * Transfer SDK: IBM Cloud Object Storage settings; ascp does not read them (a WARNING says so).
    */
   icos?: {};
   /**
@@ -434,26 +438,32 @@ export interface AgentOptions {
    */
   ascp_args?: string[];
   /**
-   * Use the WebSocket session when the transfer spec says the server offers it (wss_enabled).
+   * Use the WebSocket session when the transfer spec says the server offers it (wss_enabled with wss_port). false keeps SSH only when the spec gives a fasp_port, as aspera-cli: without one the WebSocket session is still used.
    */
   wss?: boolean;
+  /**
+   * aspera-cli's switch for the management port; asession always reads ascp through it, so only true is accepted.
+   */
+  monitor?: true;
   /**
    * Pass -q so ascp prints no progress bar.
    */
   quiet?: boolean;
   /**
-   * Use an existing file list instead of writing one from spec.paths (saves a copy for huge lists); spec.paths must then be absent.
+   * How sources reach ascp. true (default): spec.paths go to a private file list. false: sources go on ascp's command line, as aspera-cli does with file_list false (needed for growing-file sources file:///path?grow=N and faux:/// test sources); a pair list (any paths[].destination) is then an error, and so is a source starting with '-', which ascp would read as an option. An object: use an existing file list instead of writing one from spec.paths (saves a copy for huge lists); spec.paths must then be absent.
    */
-  file_list?: {
-    /**
-     * The file list.
-     */
-    path: string;
-    /**
-     * The file alternates source and destination lines (--file-pair-list).
-     */
-    pairs?: boolean;
-  };
+  file_list?:
+    | boolean
+    | {
+        /**
+         * The file list.
+         */
+        path: string;
+        /**
+         * The file alternates source and destination lines (--file-pair-list).
+         */
+        pairs?: boolean;
+      };
   /**
    * How long to wait for ascp to connect to the management port.
    */
@@ -463,7 +473,7 @@ export interface AgentOptions {
    */
   spawn_delay_sec?: number;
   /**
-   * Give each session of a multi-session job its own UDP port (fasp_port + i).
+   * Give each session of a multi-session job its own UDP port (fasp_port + i). Absent: true on Windows, false elsewhere, as in current aspera-cli (its older manual said true).
    */
   multi_incr_udp?: boolean;
   /**

@@ -1,8 +1,8 @@
-// The x-ascp annotations of schema/transfer-spec.schema.json, read once and checked, so the planner is
-// driven by the schema alone. A malformed annotation fails at load time, not in the middle of a job.
+// The x-ascp and x-aliases annotations of schema/transfer-spec.schema.json, read once and checked, so the
+// planner and the normalizer are driven by the schema alone. A malformed annotation fails at load time, not in the middle of a job.
 import fs from "node:fs";
 
-export const SPECIALS = ["refuse_ascp4", "wss", "multi_session", "proxy", "fallback_port", "paths", "destination"] as const;
+export const SPECIALS = ["refuse_ascp4", "wss", "multi_session", "tags", "proxy", "fallback_port", "paths", "destination"] as const;
 export type SpecialName = (typeof SPECIALS)[number];
 
 export const IGNORE_LABELS = ["node", "connect", "transferd", "httpgw", "faspex", "ascp4", "server"] as const;
@@ -11,20 +11,44 @@ export type IgnoreLabel = (typeof IGNORE_LABELS)[number];
 export type MapTarget = string | { switch: string };
 
 export type AscpMapping =
-  | { kind: "option"; option: string; map?: Record<string, MapTarget>; convert?: "base64" | "base64_json"; repeat?: boolean }
-  | { kind: "switch"; switches: string[] }
-  | { kind: "env"; env: string; secret: boolean; unless?: string }
+  | {
+      kind: "option";
+      option: string;
+      map?: Record<string, MapTarget>;
+      convert?: "base64" | "base64_json";
+      repeat?: boolean;
+      /** Keys not applied when this one is given (safety: the reading that deletes less). */
+      clears?: string[];
+      /** A key that must not be given with this one. */
+      excludes?: string;
+    }
+  | { kind: "switch"; switch: string; off?: string }
+  | { kind: "implies"; implies: string[]; falseClears: string[] }
+  | { kind: "env"; env: string; secret: boolean; winsWith?: string[] }
   | { kind: "special"; special: SpecialName }
-  | { kind: "ignore"; agent: IgnoreLabel };
+  | { kind: "ignore"; agent: IgnoreLabel; applies?: string };
+
+/** x-aliases of one canonical key: other spellings of the key, other spellings of its values. */
+export interface KeyAliases {
+  keys: string[];
+  values: Record<string, string>;
+}
 
 export interface TransferSpecMap {
   /** Every key of the schema, in schema order (which is also argv order). */
   keys: string[];
   mappings: Record<string, AscpMapping>;
+  /** Canonical key → its aliases, for the keys that have some. */
+  aliases: Record<string, KeyAliases>;
 }
 
 const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
 const isStringArray = (v: unknown): v is string[] => Array.isArray(v) && v.every((s) => typeof s === "string" && s.length > 0);
+const optionalStringArray = (key: string, field: string, v: unknown): string[] | undefined => {
+  if (v === undefined) return undefined;
+  if (!isStringArray(v) || v.length === 0) fail(key, `${field} must be a non-empty string array`);
+  return v;
+};
 
 function fail(key: string, why: string): never {
   throw new Error(`transfer-spec.schema.json: properties.${key}.x-ascp ${why}`);
@@ -38,7 +62,7 @@ function checkFields(key: string, a: Record<string, unknown>, allowed: string[])
 export function parseMapping(key: string, a: unknown): AscpMapping {
   if (!isObject(a)) fail(key, "is missing or not an object");
   if (typeof a.option === "string") {
-    checkFields(key, a, ["option", "map", "convert", "repeat"]);
+    checkFields(key, a, ["option", "map", "convert", "repeat", "clears", "excludes"]);
     const m: AscpMapping = { kind: "option", option: a.option };
     if (a.map !== undefined) {
       if (!isObject(a.map)) fail(key, "map must be an object");
@@ -56,25 +80,29 @@ export function parseMapping(key: string, a: unknown): AscpMapping {
       if (typeof a.repeat !== "boolean") fail(key, "repeat must be a boolean");
       m.repeat = a.repeat;
     }
+    const clears = optionalStringArray(key, "clears", a.clears);
+    if (clears) m.clears = clears;
+    if (a.excludes !== undefined) {
+      if (typeof a.excludes !== "string") fail(key, "excludes must be a key name");
+      m.excludes = a.excludes;
+    }
     return m;
   }
   if (typeof a.switch === "string") {
-    checkFields(key, a, ["switch"]);
-    return { kind: "switch", switches: [a.switch] };
+    checkFields(key, a, ["switch", "off"]);
+    if (a.off !== undefined && typeof a.off !== "string") fail(key, "off must be a string");
+    return a.off === undefined ? { kind: "switch", switch: a.switch } : { kind: "switch", switch: a.switch, off: a.off as string };
   }
-  if (a.switches !== undefined) {
-    checkFields(key, a, ["switches"]);
-    if (!isStringArray(a.switches) || a.switches.length === 0) fail(key, "switches must be a non-empty string array");
-    return { kind: "switch", switches: a.switches };
+  if (a.implies !== undefined) {
+    checkFields(key, a, ["implies", "false_clears"]);
+    return { kind: "implies", implies: optionalStringArray(key, "implies", a.implies)!, falseClears: optionalStringArray(key, "false_clears", a.false_clears) ?? [] };
   }
   if (typeof a.env === "string") {
-    checkFields(key, a, ["env", "secret", "unless"]);
+    checkFields(key, a, ["env", "secret", "wins_with"]);
     if (typeof a.secret !== "boolean") fail(key, "secret must be a boolean");
     const m: AscpMapping = { kind: "env", env: a.env, secret: a.secret };
-    if (a.unless !== undefined) {
-      if (typeof a.unless !== "string") fail(key, "unless must be a key name");
-      m.unless = a.unless;
-    }
+    const winsWith = optionalStringArray(key, "wins_with", a.wins_with);
+    if (winsWith) m.winsWith = winsWith;
     return m;
   }
   if (a.special !== undefined) {
@@ -83,26 +111,57 @@ export function parseMapping(key: string, a: unknown): AscpMapping {
     return { kind: "special", special: a.special as SpecialName };
   }
   if (a.ignore !== undefined) {
-    checkFields(key, a, ["ignore"]);
+    checkFields(key, a, ["ignore", "applies"]);
     if (!(IGNORE_LABELS as readonly unknown[]).includes(a.ignore)) fail(key, `ignore ${String(a.ignore)} is not one of ${IGNORE_LABELS.join(", ")}`);
-    return { kind: "ignore", agent: a.ignore as IgnoreLabel };
+    if (a.applies !== undefined && typeof a.applies !== "string") fail(key, "applies must be a string");
+    return a.applies === undefined ? { kind: "ignore", agent: a.ignore as IgnoreLabel } : { kind: "ignore", agent: a.ignore as IgnoreLabel, applies: a.applies as string };
   }
-  fail(key, "has none of option, switch, switches, env, special, ignore");
+  fail(key, "has none of option, switch, implies, env, special, ignore");
+}
+
+function parseAliases(key: string, a: unknown, prop: Record<string, unknown>): KeyAliases {
+  const where = `transfer-spec.schema.json: properties.${key}.x-aliases`;
+  if (!isObject(a)) throw new Error(`${where} must be an object`);
+  const extra = Object.keys(a).filter((k) => k !== "keys" && k !== "values");
+  if (extra.length) throw new Error(`${where} has unexpected field(s) ${extra.join(", ")}`);
+  if (a.keys !== undefined && !isStringArray(a.keys)) throw new Error(`${where}.keys must be a string array`);
+  const values = a.values ?? {};
+  if (!isObject(values) || !Object.values(values).every((v) => typeof v === "string")) throw new Error(`${where}.values must map strings to strings`);
+  // A value alias must lead to a value the key accepts, or normalizing would only move the error.
+  const allowed = Array.isArray(prop.enum) ? prop.enum : undefined;
+  for (const [from, to] of Object.entries(values)) {
+    if (allowed && !allowed.includes(to)) throw new Error(`${where}.values.${from} leads to ${String(to)}, not one of the key's values`);
+  }
+  return { keys: (a.keys as string[] | undefined) ?? [], values: values as Record<string, string> };
 }
 
 export function parseTransferSpecSchema(schema: unknown): TransferSpecMap {
   if (!isObject(schema) || !isObject(schema.properties)) throw new Error("transfer-spec.schema.json: no properties");
   const keys = Object.keys(schema.properties);
   const mappings: Record<string, AscpMapping> = {};
+  const aliases: Record<string, KeyAliases> = {};
+  const aliasOwner = new Map<string, string>();
   for (const key of keys) {
     const prop = schema.properties[key];
     mappings[key] = parseMapping(key, isObject(prop) ? prop["x-ascp"] : undefined);
+    if (isObject(prop) && prop["x-aliases"] !== undefined) {
+      aliases[key] = parseAliases(key, prop["x-aliases"], prop);
+      for (const alias of aliases[key].keys) {
+        if (keys.includes(alias) || aliasOwner.has(alias)) throw new Error(`transfer-spec.schema.json: alias ${alias} of ${key} is already a key or an alias`);
+        aliasOwner.set(alias, key);
+      }
+    }
   }
+  const known = (key: string, field: string, names: string[]) => {
+    for (const name of names) if (!keys.includes(name)) fail(key, `${field} names unknown key ${name}`);
+  };
   for (const key of keys) {
     const m = mappings[key];
-    if (m.kind === "env" && m.unless !== undefined && !keys.includes(m.unless)) fail(key, `unless names unknown key ${m.unless}`);
+    if (m.kind === "env" && m.winsWith) known(key, "wins_with", m.winsWith);
+    if (m.kind === "implies") known(key, "implies", [...m.implies, ...m.falseClears]);
+    if (m.kind === "option") known(key, "clears/excludes", [...(m.clears ?? []), ...(m.excludes ? [m.excludes] : [])]);
   }
-  return { keys, mappings };
+  return { keys, mappings, aliases };
 }
 
 // Same relative location from src/plan (tests) and dist/plan (built package, which ships schema/).

@@ -4,7 +4,7 @@ import { transferSpecMap } from "./ascp-map.js";
 import { maskedCommandLine, planTransfer, PlanError, sessionArgv, type Plan, type PlanAgent, type PlanInput } from "./plan.js";
 
 const b64 = (s: string) => Buffer.from(s, "utf8").toString("base64");
-const ctx = { xferId: "11111111-2222-3333-4444-555555555555" };
+const ctx = { xferId: "11111111-2222-3333-4444-555555555555", platform: "linux" as const };
 const BASE = { direction: "send", remote_host: "h", paths: [{ source: "s" }] };
 
 const plan = (spec: Record<string, unknown>, agent?: PlanAgent): Plan => planTransfer({ spec: { ...BASE, ...spec }, agent }, ctx);
@@ -61,6 +61,7 @@ const rows: Row[] = [
   { name: "ssh_private_key_path", spec: { ssh_private_key_path: "/keys/id_rsa" }, args: [["-i", "/keys/id_rsa"]] },
   { name: "use_system_ssh", spec: { use_system_ssh: true }, args: [["-SSH"]] },
   { name: "ssh_args repeated", spec: { ssh_args: ["-vv", "-oBatchMode=yes"] }, args: [["--ssh-arg", "-vv", "--ssh-arg", "-oBatchMode=yes"]] },
+  { name: "ssh_args as one string (the manual's type)", spec: { ssh_args: "-vv" }, args: [["--ssh-arg", "-vv"]] },
   {
     name: "proxy password moves to ASPERA_PROXY_PASS",
     spec: { proxy: "dnats://alice:p%3Aw0rd@proxy.example:9092" },
@@ -84,10 +85,10 @@ const rows: Row[] = [
   { name: "http_fallback_port alone", spec: { http_fallback_port: 8080 }, args: [["-t", "8080"]] },
   { name: "https_fallback_port alone with cipher none", spec: { cipher: "none", https_fallback_port: 8443 }, args: [["-t", "8443"]] },
   {
-    name: "multi_session",
+    name: "multi_session: no tags added without tags.aspera, one UDP port off Windows",
     spec: { multi_session: 3 },
-    args: [["--tags64", b64(JSON.stringify({ aspera: { xfer_id: ctx.xferId } }))]],
-    check: (p) => expect([p.sessionCount, p.udpPortBase]).toEqual([3, 33001]),
+    absent: ["--tags64"],
+    check: (p) => expect([p.sessionCount, p.udpPortBase]).toEqual([3, null]),
   },
   { name: "multi_session 1 is one session", spec: { multi_session: 1 }, absent: ["--tags64"], check: (p) => expect([p.sessionCount, p.udpPortBase]).toEqual([1, null]) },
   { name: "multi_session_threshold", spec: { multi_session_threshold: 1000000 }, args: [["--multi-session-threshold", "1000000"]] },
@@ -106,11 +107,15 @@ const rows: Row[] = [
   { name: "apply_local_docroot", spec: { apply_local_docroot: true }, args: [["--apply-local-docroot"]] },
   { name: "source_root base64", spec: { source_root: "/data/in é" }, args: [["--source-prefix64", b64("/data/in é")]] },
   { name: "src_base base64", spec: { src_base: "/data" }, args: [["--src-base64", b64("/data")]] },
+  { name: "src_base64 passed as given", spec: { src_base64: "L2RhdGE" }, args: [["--src-base64", "L2RhdGE"]] },
   { name: "exclude_newer_than", spec: { exclude_newer_than: -86400 }, args: [["--exclude-newer-than", "-86400"]] },
+  { name: "exclude_newer_than as a string (aspera-cli's schema)", spec: { exclude_newer_than: "-86400" }, args: [["--exclude-newer-than", "-86400"]] },
   { name: "exclude_older_than", spec: { exclude_older_than: 1700000000 }, args: [["--exclude-older-than", "1700000000"]] },
   { name: "skip_special_files", spec: { skip_special_files: true }, args: [["--skip-special-files"]] },
   { name: "skip_duplicate_check", spec: { skip_duplicate_check: true }, args: [["--skip-dir-traversal-dupes"]] },
   { name: "precalculate_job_size", spec: { precalculate_job_size: true }, args: [["--precalculate-job-size"]] },
+  { name: "precalculate_job_size false", spec: { precalculate_job_size: false }, args: [["--precalculate-disable"]], absent: ["--precalculate-job-size"] },
+  { name: "preserve_times is -p alone", spec: { preserve_times: true }, args: [["-p", "--dest64"]] },
   { name: "delete_before_transfer", spec: { delete_before_transfer: true }, args: [["--delete-before-transfer"]] },
   { name: "preserve_access_time", spec: { preserve_access_time: true }, args: [["--preserve-access-time"]] },
   { name: "preserve_creation_time", spec: { preserve_creation_time: true }, args: [["--preserve-creation-time"]] },
@@ -130,10 +135,14 @@ const rows: Row[] = [
     name: "delete_source sets the three remove switches, once each",
     spec: { delete_source: true, remove_after_transfer: true },
     args: [["--remove-after-transfer", "--remove-empty-directories", "--remove-empty-source-directory"]],
-    check: (p) => expect(p.args.filter((a) => a === "--remove-after-transfer")).toHaveLength(1),
+    check: (p) => {
+      expect(p.args.filter((a) => a === "--remove-after-transfer")).toHaveLength(1);
+      expect(p.warnings).toEqual([]);
+    },
   },
   { name: "move_after_transfer", spec: { move_after_transfer: "archive" }, args: [["--move-after-transfer", "archive"]] },
   { name: "tags base64 JSON", spec: { tags: { app: { id: 7 } } }, args: [["--tags64", b64('{"app":{"id":7}}')]] },
+  { name: "tags64 passed as given", spec: { tags64: "eyJhIjoxfQ==" }, args: [["--tags64", "eyJhIjoxfQ=="]] },
   {
     name: "keepalive: no file list, still the destination",
     spec: { keepalive: true, paths: undefined, destination_root: "/in" },
@@ -154,7 +163,12 @@ const rows: Row[] = [
   { name: "cookie", spec: { cookie: "app:1" }, env: { ASPERA_SCP_COOKIE: "app:1" } },
   { name: "ssh_private_key", spec: { ssh_private_key: "-----BEGIN KEY-----\nMII\n" }, env: { ASPERA_SCP_KEY: "-----BEGIN KEY-----\nMII\n" } },
   { name: "ssh_private_key_passphrase alone", spec: { ssh_private_key_passphrase: "kp" }, env: { ASPERA_SCP_PASS: "kp" } },
-  { name: "remote_password wins over ssh_private_key_passphrase", spec: { ssh_private_key_passphrase: "kp", remote_password: "pw" }, env: { ASPERA_SCP_PASS: "pw" } },
+  {
+    name: "password and pass phrase without a key: the password, with a warning",
+    spec: { ssh_private_key_passphrase: "kp", remote_password: "pw" },
+    env: { ASPERA_SCP_PASS: "pw" },
+    check: (p) => expect(p.warnings).toEqual([expect.objectContaining({ code: "spec_conflict", key: "ssh_private_key_passphrase" })]),
+  },
   { name: "use_ascp4 false is fine", spec: { use_ascp4: false }, check: (p) => expect(p.args[0]).toBe("-q") },
 ];
 
@@ -177,9 +191,9 @@ describe("planTransfer: one row per mapped key", () => {
     expect(mapped.filter((k) => !covered.has(k))).toEqual([]);
   });
 
-  it("emits nothing for a switch set to false", () => {
+  it("emits nothing for a switch set to false (unless it has an off switch)", () => {
     const baseline = plan({}).args;
-    for (const key of transferSpecMap.keys.filter((k) => transferSpecMap.mappings[k].kind === "switch")) {
+    for (const key of transferSpecMap.keys.filter((k) => { const m = transferSpecMap.mappings[k]; return m.kind === "switch" && m.off === undefined; })) {
       expect(plan({ [key]: false }).args, key).toEqual(baseline);
     }
   });
@@ -263,7 +277,7 @@ describe("sessionArgv", () => {
   });
 
   it("gives each session -C i:N and its own UDP port", () => {
-    const p = plan({ multi_session: 3, fasp_port: 40000 });
+    const p = plan({ multi_session: 3, fasp_port: 40000, tags: { aspera: {} } }, { multi_incr_udp: true });
     const argvs = [1, 2, 3].map((index) => sessionArgv(p, { index, mgmtPort: 1000 + index, userStr: `n${index}`, fileListPath: "/l" }));
     argvs.forEach((argv, i) => {
       expect(hasSeq(argv, ["-C", `${i + 1}:3`, "-O", String(40000 + i)])).toBe(true);
@@ -289,15 +303,8 @@ describe("sessionArgv", () => {
     expect(sessionArgv(p, { index: 2, mgmtPort: 1, userStr: "u", fileListPath: "/l" })).not.toContain("-O");
   });
 
-  it("keeps a given xfer_id and other tags", () => {
-    const tags = { app: 1, aspera: { xfer_id: "mine", xfer_retry: 3600 } };
-    expect(hasSeq(plan({ multi_session: 2, tags }).args, ["--tags64", b64(JSON.stringify(tags))])).toBe(true);
-    const merged = { app: 1, aspera: { xfer_retry: 60, xfer_id: ctx.xferId } };
-    expect(hasSeq(plan({ multi_session: 2, tags: { app: 1, aspera: { xfer_retry: 60 } } }).args, ["--tags64", b64(JSON.stringify(merged))])).toBe(true);
-  });
-
   it("refuses UDP ports past 65535", () => {
-    expect(planError(() => plan({ multi_session: 10, fasp_port: 65530 })).path).toBe("spec.multi_session");
+    expect(planError(() => plan({ multi_session: 10, fasp_port: 65530 }, { multi_incr_udp: true })).path).toBe("spec.multi_session");
   });
 
   it("checks the index and the file list path", () => {
@@ -357,8 +364,9 @@ describe("secrets and paths never reach argv", () => {
               if (secrets.includes(v)) expect(line.includes(v)).toBe(false);
             }
           }
-          // The key pass phrase yields ASPERA_SCP_PASS to remote_password.
-          const dropped = rest.remote_password ? rest.ssh_private_key_passphrase : undefined;
+          // Password and key pass phrase share ASPERA_SCP_PASS: the pass phrase wins when a key is given.
+          const both = rest.remote_password !== undefined && rest.ssh_private_key_passphrase !== undefined;
+          const dropped = !both ? undefined : rest.ssh_private_key ? rest.remote_password : rest.ssh_private_key_passphrase;
           for (const v of secrets) if (v !== dropped) expect(Object.values(p.env)).toContain(v);
           for (const x of paths) expect(p.fileList && "lines" in p.fileList ? p.fileList.lines : []).toContain(x.source);
         },

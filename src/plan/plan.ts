@@ -1,6 +1,8 @@
 // Transfer spec → ascp command line, environment and file list. Pure: no I/O, no clock, no randomness
-// (the shared multi-session xfer_id comes from the caller). Driven by the x-ascp annotations of the schema;
-// only the keys annotated {special} have code here, one handler per special name.
+// (the job's xfer_id and the platform come from the caller). Driven by the x-ascp annotations of the schema;
+// only the keys annotated {special} have code here, one handler per special name. Every argument it emits
+// carries its origin (the spec or agent key that produced it), so a complaint of ascp about one argument
+// can name the key to fix. When two keys disagree, the reading that deletes less wins, with a warning.
 import { transferSpecMap, SPECIALS, type AscpMapping, type SpecialName, type TransferSpecMap } from "./ascp-map.js";
 
 export class PlanError extends Error {
@@ -18,7 +20,8 @@ export interface PlanAgent {
   ascp_args?: string[];
   wss?: boolean;
   quiet?: boolean;
-  file_list?: { path: string; pairs?: boolean };
+  /** true/absent: a file list written from spec.paths; false: sources on the command line; object: an existing list. */
+  file_list?: boolean | { path: string; pairs?: boolean };
   multi_incr_udp?: boolean;
 }
 
@@ -29,9 +32,21 @@ export interface PlanInput {
 }
 
 export interface PlanContext {
-  /** Shared by all sessions of a multi-session job when tags.aspera.xfer_id is absent (a UUID). */
+  /** tags.aspera.xfer_id when absent (a UUID): one per job, shared by all its sessions. */
   xferId: string;
+  /** Where ascp runs: agent.multi_incr_udp defaults to true on Windows only. */
+  platform: NodeJS.Platform;
 }
+
+/** Something the user should know about the plan (a WARNING event): which key, and why. */
+export interface PlanWarning {
+  code: "spec_conflict" | "key_not_applied" | "no_bypass_key";
+  key: string;
+  message: string;
+}
+
+/** What produced an argument: `spec.<key>`, `agent.<option>`, or `engine` (-M, -u). */
+export type ArgOrigin = string;
 
 export type FileListOption = "--file-list" | "--file-pair-list";
 
@@ -41,11 +56,15 @@ export type PlanFileList = { option: FileListOption; lines: string[] } | { optio
 export interface Plan {
   /** Generated options in a stable order (schema order), ending with --dest64; no -M/-u, -C/-O, file list. */
   args: string[];
+  /** argOrigins[i] produced args[i]. */
+  argOrigins: ArgOrigin[];
   /** Environment for ascp on top of the engine's own, secrets included. */
   env: Record<string, string>;
   secretEnvNames: string[];
-  /** null for persistent sessions and when agent.ascp_args already name a file list. */
+  /** null for persistent sessions, sources on the command line, and when agent.ascp_args already name a file list. */
   fileList: PlanFileList | null;
+  /** Sources for ascp's command line (agent.file_list false), before the destination; none start with "-". */
+  sources: string[];
   /** destination_root, base64 (for --dest64); always the last argument. */
   destination: string;
   ascpArgs: string[];
@@ -53,13 +72,18 @@ export interface Plan {
   sessionCount: number;
   /** UDP port of session 1 when each session gets its own (-O base+i-1); null otherwise. */
   udpPortBase: number | null;
+  /** The WebSocket session replaces SSH (no SSH bypass keys then). */
+  wss: boolean;
+  warnings: PlanWarning[];
   /** Spec keys nobody knows: the engine warns about them. */
   unknownKeys: string[];
-  /** Spec keys only other agents use: the engine logs them at debug. */
+  /** Spec keys only other agents use and that change nothing here: the engine logs them at debug. */
   ignoredKeys: string[];
 }
 
 const DEFAULT_FASP_PORT = 33001;
+/** tags.aspera.xfer_retry when absent, as aspera-cli (seconds). */
+const XFER_RETRY = 3600;
 const MAX_PORT = 65535;
 
 const base64 = (s: string): string => Buffer.from(s, "utf8").toString("base64");
@@ -67,14 +91,20 @@ const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "obj
 const present = (v: unknown): boolean => v !== undefined && v !== null;
 
 interface Draft {
+  /** The spec as applied: safety rules (implies, clears) already resolved. */
   spec: Record<string, unknown>;
   agent: PlanAgent;
   ctx: PlanContext;
   map: TransferSpecMap;
   /** Arguments per spec key; assembled in schema order at the end. */
   byKey: Map<string, string[]>;
-  env: Map<string, { value: string; secret: boolean }>;
+  /** Origin of byKey entries that another key produced (default: spec.<key>). */
+  originOf: Map<string, ArgOrigin>;
+  /** Per variable: its value and the spec key that gave it. */
+  env: Map<string, { value: string; secret: boolean; key: string }>;
   fileList: PlanFileList | null;
+  sources: string[];
+  warnings: PlanWarning[];
   destination: string;
   sessionCount: number;
   udpPortBase: number | null;
@@ -87,8 +117,8 @@ function scalar(key: string, value: unknown): string {
 }
 
 function optionArgs(key: string, m: Extract<AscpMapping, { kind: "option" }>, value: unknown): string[] {
-  if (m.repeat && !Array.isArray(value)) throw new PlanError(`spec.${key}`, `spec.${key} must be an array`);
-  const values: unknown[] = m.repeat ? (value as unknown[]) : [value];
+  // A repeated option given one value (ssh_args as a string) is that value once.
+  const values: unknown[] = m.repeat && Array.isArray(value) ? value : [value];
   return values.flatMap((v) => {
     if (m.map) {
       const target = m.map[scalar(key, v)];
@@ -101,10 +131,63 @@ function optionArgs(key: string, m: Extract<AscpMapping, { kind: "option" }>, va
   });
 }
 
-function mappingOf<K extends AscpMapping["kind"]>(map: TransferSpecMap, key: string, kind: K): Extract<AscpMapping, { kind: K }> {
-  const m = map.mappings[key];
-  if (m?.kind !== kind) throw new Error(`transfer-spec.schema.json: ${key} must have an x-ascp ${kind} annotation`);
-  return m as Extract<AscpMapping, { kind: K }>;
+const isOn = (v: unknown): boolean => v !== undefined && v !== null && v !== false;
+
+/**
+ * The spec as ascp will apply it, when keys that delete or move source files meet: `implies` (delete_source)
+ * and option `clears` (move_after_transfer). Whenever two keys disagree, the reading that deletes less wins
+ * and a warning says which key is not applied. `excludes`: two spellings of one option are an error.
+ */
+function resolveSafety(spec: Record<string, unknown>, map: TransferSpecMap, warnings: PlanWarning[]): { spec: Record<string, unknown>; impliedBy: Map<string, string> } {
+  const out: Record<string, unknown> = { ...spec };
+  const impliedBy = new Map<string, string>();
+  const drop = (key: string, message: string) => {
+    if (out[key] === true) warnings.push({ code: "spec_conflict", key, message });
+    delete out[key];
+  };
+  for (const key of map.keys) {
+    const m = map.mappings[key];
+    if (m.kind !== "implies" || !present(spec[key])) continue;
+    if (spec[key] === true) {
+      for (const k of m.implies) {
+        if (spec[k] === false) {
+          warnings.push({ code: "spec_conflict", key: k, message: `spec.${key} is true but spec.${k} is false: ${k} is not applied (the reading that deletes less wins)` });
+          continue;
+        }
+        if (spec[k] !== true) impliedBy.set(k, key);
+        out[k] = true;
+      }
+    } else {
+      for (const k of [...m.implies, ...m.falseClears]) drop(k, `spec.${key} is false: spec.${k} (true) is not applied; source files are kept`);
+    }
+  }
+  for (const key of map.keys) {
+    const m = map.mappings[key];
+    if (m.kind !== "option" || !present(spec[key])) continue;
+    if (m.excludes !== undefined && present(spec[m.excludes])) {
+      throw new PlanError(`spec.${key}`, `spec.${key} and spec.${m.excludes} give the same ascp option (${m.option}): give one of them`);
+    }
+    for (const k of m.clears ?? []) {
+      const via = impliedBy.get(k);
+      drop(k, `spec.${key} is given: spec.${k}${via ? ` (from spec.${via})` : ""} is not applied, as ascp takes only one of them and ${key} deletes less`);
+    }
+  }
+  return { spec: out, impliedBy };
+}
+
+/** Whether env key `key` wins ASPERA_SCP_PASS-like sharing over `other`, by their wins_with annotations. */
+function envWinner(d: Draft, key: string, other: string): { winner: string; loser: string; because: string } {
+  const rule = (k: string) => {
+    const m = d.map.mappings[k];
+    return m?.kind === "env" ? m.winsWith : undefined;
+  };
+  const satisfiedBy = (k: string) => rule(k)?.find((w) => present(d.spec[w]));
+  for (const [a, b] of [[key, other], [other, key]] as const) {
+    const by = satisfiedBy(a);
+    if (by !== undefined) return { winner: a, loser: b, because: `spec.${by} is given` };
+  }
+  const [winner, loser] = rule(key) !== undefined ? [other, key] : [key, other];
+  return { winner, loser, because: `none of ${rule(loser)?.map((k) => `spec.${k}`).join(", ") ?? "its conditions"} is given` };
 }
 
 /** Keys with option/switch/env annotations: no code per key. */
@@ -118,12 +201,27 @@ function applyGeneric(d: Draft): void {
         d.byKey.set(key, optionArgs(key, m, value));
         break;
       case "switch":
-        if (value === true) d.byKey.set(key, m.switches);
+        if (value === true) d.byKey.set(key, [m.switch]);
+        else if (value === false && m.off !== undefined) d.byKey.set(key, [m.off]);
         break;
-      case "env":
-        if (m.unless !== undefined && present(d.spec[m.unless])) break;
-        d.env.set(m.env, { value: scalar(key, value), secret: m.secret });
+      case "env": {
+        const entry = { value: scalar(key, value), secret: m.secret, key };
+        const previous = d.env.get(m.env);
+        if (previous === undefined) {
+          d.env.set(m.env, entry);
+          break;
+        }
+        // Two keys for one variable (password and key pass phrase): the annotation decides, the loser is named.
+        const { winner, loser, because } = envWinner(d, key, previous.key);
+        if (winner === key) d.env.set(m.env, entry);
+        d.warnings.push({
+          code: "spec_conflict",
+          key: loser,
+          message: `spec.${loser} is not passed to ascp: ascp reads it from ${m.env}, like spec.${winner}, which wins because ${because}`,
+        });
         break;
+      }
+      case "implies":
       case "special":
       case "ignore":
         break;
@@ -139,39 +237,59 @@ function checkListable(path: string, value: string): void {
   if (/[\r\n]/.test(value)) throw new PlanError(path, `${path} contains a newline; ascp file lists cannot hold it`);
 }
 
+/** A source for ascp's command line: it must stay an argument, never become an option. */
+function checkArgument(path: string, value: string): void {
+  if (value.startsWith("-")) {
+    throw new PlanError(path, `${path} starts with "-": on ascp's command line (agent.file_list false) it would be read as an option; write it ./${value} or use a file list`);
+  }
+  if (value.includes("\0")) throw new PlanError(path, `${path} contains a NUL character, which a command line cannot hold`);
+}
+
 const specials: Record<SpecialName, (d: Draft) => void> = {
   refuse_ascp4(d) {
     if (d.spec.use_ascp4 === true) throw new PlanError("spec.use_ascp4", "spec.use_ascp4: asession drives ascp only; ascp4 is not supported");
   },
 
   // The WebSocket session replaces SSH: its port takes -P, and the UDP port and SSH fingerprint do not apply.
+  // As aspera-cli, agent.wss false keeps SSH only where the spec says which UDP port FASP uses.
   wss(d) {
     const port = d.spec.wss_port;
-    if (d.agent.wss === false || d.spec.wss_enabled !== true || typeof port !== "number") return;
+    if ((d.agent.wss === false && present(d.spec.fasp_port)) || d.spec.wss_enabled !== true || typeof port !== "number") return;
     d.wss = true;
     d.byKey.set("wss_enabled", ["--ws-connect"]);
     d.byKey.set("ssh_port", ["-P", String(port)]);
+    d.originOf.set("ssh_port", "spec.wss_port");
     d.byKey.delete("fasp_port");
     d.byKey.delete("sshfp");
   },
 
   multi_session(d) {
-    const n = d.spec.multi_session;
-    d.sessionCount = typeof n === "number" && n > 1 ? n : 1;
+    // The schema lets through an integer or its digits as a string (aspera-cli reads it with to_i).
+    const n = Number(d.spec.multi_session ?? 0);
+    d.sessionCount = n > 1 ? n : 1;
     if (d.sessionCount === 1) return;
-    // One xfer_id for all parts lets the server see them as one transfer.
-    const tags = isObject(d.spec.tags) ? d.spec.tags : {};
-    const aspera = isObject(tags.aspera) ? tags.aspera : {};
-    if (!present(aspera.xfer_id)) {
-      d.byKey.set("tags", optionArgs("tags", mappingOf(d.map, "tags", "option"), { ...tags, aspera: { ...aspera, xfer_id: d.ctx.xferId } }));
-    }
-    if (d.agent.multi_incr_udp === false || d.wss) return;
+    // As aspera-cli: each session its own UDP port by default on Windows only.
+    const incrUdp = d.agent.multi_incr_udp ?? d.ctx.platform === "win32";
+    if (!incrUdp || d.wss) return;
     const base = typeof d.spec.fasp_port === "number" ? d.spec.fasp_port : DEFAULT_FASP_PORT;
     if (base + d.sessionCount - 1 > MAX_PORT) {
       throw new PlanError("spec.multi_session", `spec.multi_session: UDP ports ${base}..${base + d.sessionCount - 1} go past ${MAX_PORT}`);
     }
     d.udpPortBase = base;
     d.byKey.delete("fasp_port");
+  },
+
+  // As aspera-cli: with an aspera object in tags, a job id for the server (one per job: every session of a
+  // multi-session job is then seen as one transfer) and a retry timeout, unless given.
+  tags(d) {
+    const tags = d.spec.tags;
+    if (!isObject(tags)) return;
+    const aspera = tags.aspera;
+    const unset = (v: unknown) => !present(v) || v === false;
+    const value = isObject(aspera)
+      ? { ...tags, aspera: { ...aspera, ...(unset(aspera.xfer_id) ? { xfer_id: d.ctx.xferId } : {}), ...(unset(aspera.xfer_retry) ? { xfer_retry: XFER_RETRY } : {}) } }
+      : tags;
+    d.byKey.set("tags", ["--tags64", base64(JSON.stringify(value))]);
   },
 
   // argv is visible to every local user: a password in the proxy URL goes to the environment instead.
@@ -188,7 +306,7 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
       d.byKey.set("proxy", ["--proxy", raw]);
       return;
     }
-    d.env.set("ASPERA_PROXY_PASS", { value: decodeURIComponent(url.password), secret: true });
+    d.env.set("ASPERA_PROXY_PASS", { value: decodeURIComponent(url.password), secret: true, key: "proxy" });
     url.password = "";
     d.byKey.set("proxy", ["--proxy", url.href]);
   },
@@ -196,10 +314,11 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
   // ascp has one -t: the HTTPS port when data is encrypted, the HTTP port when cipher is none,
   // falling back to whichever one is given.
   fallback_port(d) {
-    const http = d.spec.http_fallback_port;
-    const https = d.spec.https_fallback_port;
-    const port = d.spec.cipher === "none" ? (http ?? https) : (https ?? http);
-    if (present(port)) d.byKey.set("https_fallback_port", ["-t", scalar("https_fallback_port", port)]);
+    const order = d.spec.cipher === "none" ? ["http_fallback_port", "https_fallback_port"] : ["https_fallback_port", "http_fallback_port"];
+    const key = order.find((k) => present(d.spec[k]));
+    if (key === undefined) return;
+    d.byKey.set("https_fallback_port", ["-t", scalar(key, d.spec[key])]);
+    d.originOf.set("https_fallback_port", `spec.${key}`);
   },
 
   paths(d) {
@@ -207,10 +326,10 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
     const given = present(paths);
     const listFile = d.agent.file_list;
     if (d.spec.keepalive === true) {
-      if (given || listFile) throw new PlanError(given ? "spec.paths" : "agent.file_list", "a persistent session (keepalive) takes no paths: send START commands instead");
+      if (given || isObject(listFile)) throw new PlanError(given ? "spec.paths" : "agent.file_list", "a persistent session (keepalive) takes no paths: send START commands instead");
       return;
     }
-    if (listFile) {
+    if (isObject(listFile)) {
       if (given) throw new PlanError("spec.paths", "spec.paths and agent.file_list cannot both be given");
       d.fileList = { option: listFile.pairs ? "--file-pair-list" : "--file-list", path: listFile.path };
       return;
@@ -220,13 +339,25 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
       return;
     }
     if (!Array.isArray(paths) || paths.length === 0) {
-      throw new PlanError("spec.paths", "spec.paths needs at least one item (unless keepalive is true or agent.file_list is given)");
+      throw new PlanError("spec.paths", "spec.paths needs at least one item (unless keepalive is true or agent.file_list is a file list)");
     }
     const items = paths.map((p, i) => {
       if (!isObject(p) || typeof p.source !== "string") throw new PlanError(`spec.paths[${i}].source`, `spec.paths[${i}].source is required`);
-      checkListable(`spec.paths[${i}].source`, p.source);
-      if (typeof p.destination === "string") checkListable(`spec.paths[${i}].destination`, p.destination);
       return { source: p.source, destination: typeof p.destination === "string" ? p.destination : undefined };
+    });
+    if (listFile === false) {
+      // As aspera-cli: the command line has room for sources only, so a pair list is an error there.
+      const paired = items.findIndex((p) => p.destination !== undefined);
+      if (paired >= 0) {
+        throw new PlanError(`spec.paths[${paired}].destination`, `spec.paths[${paired}].destination: with agent.file_list false sources go on ascp's command line, which takes no destinations; remove them or use a file list`);
+      }
+      items.forEach((p, i) => checkArgument(`spec.paths[${i}].source`, p.source));
+      d.sources = items.map((p) => p.source);
+      return;
+    }
+    items.forEach((p, i) => {
+      checkListable(`spec.paths[${i}].source`, p.source);
+      if (p.destination !== undefined) checkListable(`spec.paths[${i}].destination`, p.destination);
     });
     // A pair list needs a destination on every entry: an entry without one keeps its source name.
     const pairs = items.some((p) => p.destination !== undefined);
@@ -243,27 +374,38 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
 
 export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
   const map = transferSpecMap;
-  const spec = session.spec;
   const agent = session.agent ?? {};
-  const d: Draft = { spec, agent, ctx, map, byKey: new Map(), env: new Map(), fileList: null, destination: "", sessionCount: 1, udpPortBase: null, wss: false };
+  const warnings: PlanWarning[] = [];
+  const { spec, impliedBy } = resolveSafety(session.spec, map, warnings);
+  const d: Draft = {
+    spec,
+    agent,
+    ctx,
+    map,
+    byKey: new Map(),
+    originOf: new Map([...impliedBy].map(([k, by]) => [k, `spec.${by}`])),
+    env: new Map(),
+    fileList: null,
+    sources: [],
+    warnings,
+    destination: "",
+    sessionCount: 1,
+    udpPortBase: null,
+    wss: false,
+  };
   applyGeneric(d);
   for (const name of SPECIALS) specials[name](d);
 
-  // delete_source and remove_* may ask for the same switch: pass it once.
-  const seenSwitches = new Set<string>();
   const args = agent.quiet === false ? [] : ["-q"];
+  const argOrigins: ArgOrigin[] = args.map(() => "agent.quiet");
   for (const key of map.keys) {
     const part = d.byKey.get(key);
     if (!part) continue;
-    if (map.mappings[key].kind === "switch") {
-      for (const s of part) {
-        if (seenSwitches.has(s)) continue;
-        seenSwitches.add(s);
-        args.push(s);
-      }
-    } else args.push(...part);
+    args.push(...part);
+    argOrigins.push(...part.map(() => d.originOf.get(key) ?? `spec.${key}`));
   }
   args.push("--dest64");
+  argOrigins.push("spec.destination_root");
 
   const env: Record<string, string> = {};
   const secretEnvNames: string[] = [];
@@ -272,18 +414,41 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
     if (secret) secretEnvNames.push(name);
   }
 
-  const specKeys = Object.keys(spec);
+  const specKeys = Object.keys(session.spec);
+  const ignored = specKeys.filter((k) => map.mappings[k]?.kind === "ignore");
+  for (const key of ignored) {
+    const m = map.mappings[key] as Extract<AscpMapping, { kind: "ignore" }>;
+    if (m.applies !== undefined && isOn(session.spec[key])) {
+      warnings.push({ code: "key_not_applied", key, message: `spec.${key} is used by ${m.agent} only; ascp does not apply it: ${m.applies}` });
+    }
+  }
   return {
     args,
+    argOrigins,
     env,
     secretEnvNames,
     fileList: d.fileList,
+    sources: d.sources,
     destination: d.destination,
     ascpArgs: [...(agent.ascp_args ?? [])],
     sessionCount: d.sessionCount,
     udpPortBase: d.udpPortBase,
+    wss: d.wss,
+    warnings,
     unknownKeys: specKeys.filter((k) => !(k in map.mappings)),
-    ignoredKeys: specKeys.filter((k) => map.mappings[k]?.kind === "ignore"),
+    ignoredKeys: ignored.filter((k) => !warnings.some((w) => w.key === k)),
+  };
+}
+
+/** The plan with machine-dependent options (agent-env.ts) added before --dest64, their warnings appended. */
+export function withAgentExtras(plan: Plan, extras: { env: Record<string, string>; args: string[]; origins: ArgOrigin[]; warnings: PlanWarning[] }): Plan {
+  const at = plan.args.length - 1;
+  return {
+    ...plan,
+    env: { ...plan.env, ...extras.env },
+    args: [...plan.args.slice(0, at), ...extras.args, ...plan.args.slice(at)],
+    argOrigins: [...plan.argOrigins.slice(0, at), ...extras.origins, ...plan.argOrigins.slice(at)],
+    warnings: [...plan.warnings, ...extras.warnings],
   };
 }
 
@@ -297,23 +462,46 @@ export interface SessionArgvOptions {
   fileListPath?: string;
 }
 
-/** The full argv of session `index`: -M, -u, generated options, -C/-O, file list, ascp_args, destination. */
-export function sessionArgv(plan: Plan, o: SessionArgvOptions): string[] {
+/**
+ * The full argv of session `index` — -M, -u, generated options, -C/-O, file list, ascp_args, sources,
+ * destination — and, element by element, what produced it.
+ */
+export function sessionArgvWithOrigins(plan: Plan, o: SessionArgvOptions): { argv: string[]; origins: ArgOrigin[] } {
   if (!Number.isInteger(o.index) || o.index < 1 || o.index > plan.sessionCount) {
     throw new RangeError(`session index ${o.index} is outside 1..${plan.sessionCount}`);
   }
-  const argv = ["-M", String(o.mgmtPort), ...(o.userStr === undefined ? [] : ["-u", o.userStr]), ...plan.args];
+  const argv: string[] = [];
+  const origins: ArgOrigin[] = [];
+  const add = (origin: ArgOrigin, ...items: string[]) => {
+    argv.push(...items);
+    origins.push(...items.map(() => origin));
+  };
+  add("engine", "-M", String(o.mgmtPort));
+  // Without a nonce (the user gave their own -u in ascp_args) ascp gets no -u from the engine.
+  if (o.userStr !== undefined) add("engine", "-u", o.userStr);
+  // A loop, not a spread: ascp_args may hold more items than a call can take arguments.
+  for (let i = 0; i < plan.args.length; i++) {
+    argv.push(plan.args[i]!);
+    origins.push(plan.argOrigins[i]!);
+  }
   if (plan.sessionCount > 1) {
-    argv.push("-C", `${o.index}:${plan.sessionCount}`);
-    if (plan.udpPortBase !== null) argv.push("-O", String(plan.udpPortBase + o.index - 1));
+    add("spec.multi_session", "-C", `${o.index}:${plan.sessionCount}`);
+    if (plan.udpPortBase !== null) add("agent.multi_incr_udp", "-O", String(plan.udpPortBase + o.index - 1));
   }
   if (plan.fileList) {
     const listPath = "path" in plan.fileList ? plan.fileList.path : o.fileListPath;
     if (listPath === undefined) throw new Error("sessionArgv: the plan has file list lines but no fileListPath was given");
-    argv.push(plan.fileList.option, listPath);
+    add("path" in plan.fileList ? "agent.file_list" : "spec.paths", plan.fileList.option, listPath);
   }
-  argv.push(...plan.ascpArgs, plan.destination);
-  return argv;
+  add("agent.ascp_args", ...plan.ascpArgs);
+  add("spec.paths", ...plan.sources);
+  add("spec.destination_root", plan.destination);
+  return { argv, origins };
+}
+
+/** The full argv of session `index` (see sessionArgvWithOrigins). */
+export function sessionArgv(plan: Plan, o: SessionArgvOptions): string[] {
+  return sessionArgvWithOrigins(plan, o).argv;
 }
 
 const shellQuote = (s: string): string => (/^[\w@%+=:,./-]+$/.test(s) ? s : `'${s.replace(/'/g, `'\\''`)}'`);

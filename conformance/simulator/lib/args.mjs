@@ -21,6 +21,11 @@ const int = (min = 0, max = Number.MAX_SAFE_INTEGER) => (v, name) => {
   return n;
 };
 const port = int(1, 65535);
+// Seconds since the epoch, or (negative) before now, as aspera-cli documents exclude_newer_than: -86400.
+const epochOrBack = (v, name) => {
+  if (!/^-?\d+$/.test(v)) throw new UsageError(`${name}: '${v}' is not an integer`);
+  return Number(v);
+};
 const oneOf = (values) => (v, name) => {
   if (!values.includes(v)) throw new UsageError(`${name}: '${v}' must be one of ${values.join(", ")}`);
   return v;
@@ -152,8 +157,8 @@ const LONG = {
   "source-prefix64": { key: "sourcePrefix", parse: base64 },
   "src-base": { key: "srcBase", parse: text },
   "src-base64": { key: "srcBase", parse: base64 },
-  "exclude-newer-than": { key: "excludeNewerThan", parse: int(0) },
-  "exclude-older-than": { key: "excludeOlderThan", parse: int(0) },
+  "exclude-newer-than": { key: "excludeNewerThan", parse: epochOrBack },
+  "exclude-older-than": { key: "excludeOlderThan", parse: epochOrBack },
   "symbolic-links": { key: "symlinks", parse: oneOf(["follow", "copy", "copy+force", "skip"]) },
   "skip-special-files": { key: "skipSpecial" },
   "skip-dir-traversal-dupes": { key: "skipDupes" },
@@ -167,6 +172,7 @@ const LONG = {
   "file-manifest-path": { key: "fileManifestPath", parse: text },
   "file-manifest-inprogress-suffix": { key: "fileManifestSuffix", parse: text },
   "precalculate-job-size": { key: "precalc" },
+  "precalculate-disable": { key: "precalcDisable" },
   "delete-before-transfer": { key: "deleteBefore" },
   "file-crypt": { key: "fileCrypt", parse: oneOf(["encrypt", "decrypt"]) },
   "fail-bad-filepass": { key: "failBadFilepass" },

@@ -65,7 +65,10 @@ const globToRegExp = (glob) =>
 
 // -N/-E rules (first match wins, no match = included) and the mtime windows. A pattern with a
 // slash is matched against the path below the source argument, otherwise against the name.
-export function makeFilter({ filters = [], excludeNewerThan, excludeOlderThan }) {
+export function makeFilter({ filters = [], excludeNewerThan, excludeOlderThan }, now = Date.now() / 1000) {
+  // A negative bound counts back from now (modelled on aspera-cli's description, not confirmed on ascp).
+  const bound = (v) => (v !== undefined && v < 0 ? now + v : v);
+  [excludeNewerThan, excludeOlderThan] = [bound(excludeNewerThan), bound(excludeOlderThan)];
   const rules = filters.map((f) => ({ ...f, re: globToRegExp(f.pattern), onPath: f.pattern.includes("/") }));
   return (rel, st) => {
     for (const r of rules) {

@@ -21,6 +21,15 @@ describe("command line", () => {
     expect(opts).toMatchObject({ mode: "recv", host: "h", user: "u", sourcePrefix: "/pre/fix", overwrite: "always", keepalive: true, externalSsh: true });
   });
 
+  test("age filters take a negative value (seconds back from now); --precalculate-disable is known", () => {
+    expect(parseArgs(["--exclude-newer-than", "-86400", "--exclude-older-than=1700000000", "--precalculate-disable", "d"]).opts).toMatchObject({
+      excludeNewerThan: -86400,
+      excludeOlderThan: 1700000000,
+      precalcDisable: true,
+    });
+    expect(() => parseArgs(["--exclude-newer-than", "-1d", "d"])).toThrow(UsageError);
+  });
+
   test("-M host:port, -C i:N, rates with suffixes and percentages", () => {
     expect(parseArgs(["-M", "localhost:99"]).opts.mgmt).toEqual({ host: "localhost", port: 99, shown: "localhost" });
     expect(parseArgs(["-M", "[::1]:99"]).opts.mgmt).toEqual({ host: "::1", port: 99, shown: "[::1]" });

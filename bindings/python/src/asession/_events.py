@@ -126,12 +126,12 @@ class WarningEvent:
     """Something a user should know that does not stop the job."""
 
     type: Literal["WARNING"]
-    #: Machine-readable kind. Known values: unknown_spec_key, malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
+    #: Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
     code: str
     message: str
     #: Which ascp of a multi-session job (0-based). Absent when the spec asks for ascp events only.
     session_index: Optional[int] = None
-    #: The spec key concerned (unknown_spec_key).
+    #: The spec key concerned (unknown_spec_key, spec_conflict, key_not_applied, no_bypass_key).
     key: Optional[str] = None
     #: The JSON object this was built from, unchanged.
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
@@ -309,7 +309,7 @@ class DryRunEvent:
     sessions: List[DryRunEventSessions]
     #: Variables given to ascp; secret values are ***.
     env: Dict[str, Any]
-    #: How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+    #: How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
     file_list: Optional[DryRunEventFileList]
     #: Transfer spec keys asession does not know (a WARNING in a real run).
     unknown_keys: List[str]

@@ -9,7 +9,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param ascpPath The ascp that would run.
  * @param sessions Sessions.
  * @param env Variables given to ascp; secret values are ***.
- * @param fileList How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions. May be null.
+ * @param fileList How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false). May be null.
  * @param unknownKeys Transfer spec keys asession does not know (a WARNING in a real run).
  * @param ignoredKeys Transfer spec keys only other agents use.
  * @param events One of: all, ascp.
@@ -52,7 +52,7 @@ public record DryRunEvent(
   }
 
   /**
-   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions.
+   * How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false).
    *
    * @param option One of: --file-list, --file-pair-list.
    * @param entries Entries. Null when absent.
