@@ -23,8 +23,8 @@ const SIMULATOR = join(HERE, "simulator", "ascp");
 const require = createRequire(import.meta.url);
 const Ajv2020 = require("ajv/dist/2020").default;
 
-// Values of these transfer-spec keys are secrets: checked against argv/stderr/stdout.
-const SECRET_KEYS = ["remote_password", "token", "cookie", "content_protection_password", "ssh_private_key", "ssh_private_key_passphrase"];
+// Values of the secret transfer-spec keys (generated from schema/) are checked against argv/stderr/stdout.
+import { SECRET_SPEC_KEYS as SECRET_KEYS } from "./generated/facts.mjs";
 
 function parseCli(argv) {
   const o = { jobs: 2, filter: [], includeEngineOnly: false, binding: false, json: null, impl: null, timeoutMs: null, coverage: false, keepAll: false };

@@ -3,6 +3,7 @@
 //   SSL_CERT_FILE / SSL_CERT_DIR (absent: ascp's default store);
 // - client_ssh_key: with token authentication, the SDK's SSH bypass keys found next to ascp (-i).
 import path from "node:path";
+import { AGENT_DEFAULTS } from "../generated/facts.js";
 
 export interface MachineView {
   isDirectory(p: string): boolean;
@@ -36,7 +37,7 @@ export function agentExtras(
   if (dirs.length > 0) env.SSL_CERT_DIR = dirs.join(path.delimiter);
 
   const args: string[] = [];
-  const choice = agent.client_ssh_key ?? "rsa";
+  const choice = agent.client_ssh_key ?? AGENT_DEFAULTS.client_ssh_key;
   const tokenAuth = typeof spec.token === "string" && spec.token !== "";
   const ownKey = spec.ssh_private_key !== undefined || spec.ssh_private_key_path !== undefined;
   if (choice !== "none" && tokenAuth && !ownKey) {
