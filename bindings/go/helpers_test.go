@@ -74,11 +74,11 @@ func newFixture(t *testing.T, scenario string) *fixture {
 			t.Fatal(err)
 		}
 	}
-	// The caller's Aspera settings must not leak into the simulator.
+	// The caller's Aspera settings must not leak into the simulator: entries without "=" remove them.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ASPERA_") && !strings.HasPrefix(kv, "ASCP_") {
-			env = append(env, kv)
+		if strings.HasPrefix(kv, "ASPERA_") || strings.HasPrefix(kv, "ASCP_") {
+			env = append(env, strings.SplitN(kv, "=", 2)[0])
 		}
 	}
 	env = append(env, "ASCP_SIM_REMOTE_ROOT="+f.remote, "ASCP_SIM_RECORD="+f.record, "ASCP_SIM_STATE="+filepath.Join(dir, "state"))

@@ -3,15 +3,19 @@
 //
 // Usage: asession-conformance [--engine PATH] [engine arguments...]
 //
-// The engine is --engine, else $ASESSION_BIN, else asession on PATH (a .js file runs with node). The first
-// stdin line is the session spec; later lines are forwarded unchanged as commands; end of stdin closes the
-// engine's input; SIGTERM and SIGINT cancel; every event is printed as the engine printed it; the exit status
-// is RESULT's exit_code.
+// It follows the adapter contract of conformance/README.md. The engine is --engine, else $ASESSION_BIN, else
+// asession on PATH (a .js file runs with node). The first stdin line is the session spec; later lines are
+// forwarded unchanged as commands (a line with "adapter_call" calls that helper instead); end of stdin closes the
+// engine's input; SIGTERM and SIGINT call Cancel twice (the binding must signal once); every event is printed as
+// the engine printed it; one "adapter outcome:" line goes to stderr; the exit status is RESULT's exit_code, else
+// the engine's. $ASESSION_ADAPTER_ENV (a JSON object, null removes) and $ASESSION_ADAPTER_CLEAR_ENV=1 set
+// Options.Env and Options.ClearEnv.
 package main
 
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -27,9 +31,23 @@ func main() {
 }
 
 func run() int {
-	opts := &asession.Options{Stderr: os.Stderr, Args: os.Args[1:]}
+	opts := &asession.Options{Stderr: os.Stderr, Args: os.Args[1:], ClearEnv: os.Getenv("ASESSION_ADAPTER_CLEAR_ENV") == "1"}
 	if len(opts.Args) >= 2 && opts.Args[0] == "--engine" {
 		opts.Engine, opts.Args = opts.Args[1], opts.Args[2:]
+	}
+	if text := os.Getenv("ASESSION_ADAPTER_ENV"); text != "" {
+		var vars map[string]*string
+		if err := json.Unmarshal([]byte(text), &vars); err != nil {
+			fmt.Fprintf(os.Stderr, "asession-conformance: ASESSION_ADAPTER_ENV: %v\n", err)
+			return asession.ExitInvalidInput
+		}
+		for name, value := range vars {
+			if value == nil {
+				opts.Env = append(opts.Env, name)
+			} else {
+				opts.Env = append(opts.Env, name+"="+*value)
+			}
+		}
 	}
 
 	// Signals are caught before the engine starts so none is lost; SIGPIPE is caught so that a closed stdout
@@ -49,10 +67,11 @@ func run() int {
 	s, err := asession.Start(context.Background(), spec, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
-		return 3
+		return asession.ExitNoAscp
 	}
 	go func() {
 		for range sigs {
+			_ = s.Cancel()
 			_ = s.Cancel()
 		}
 	}()
@@ -73,19 +92,56 @@ func run() int {
 			_ = s.Cancel()
 		}
 	}
+	return finish(s)
+}
+
+// finish classifies the end through the public API, says it on stderr, and gives the exit status.
+func finish(s *asession.Session) int {
 	res, err := s.Wait()
-	switch {
-	case res != nil:
-		return int(res.ExitCode)
-	case err == nil:
-		return 0 // "events": "ascp" asks for no RESULT, and the engine exited with 0
-	}
-	fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
+	var te *asession.TransferError
 	var ee *asession.EngineError
-	if errors.As(err, &ee) && ee.ExitCode > 0 {
-		return ee.ExitCode
+	switch {
+	case errors.As(err, &te):
+		fmt.Fprintln(os.Stderr, "adapter outcome: transfer_error")
+		return te.ExitCode
+	case errors.As(err, &ee):
+		status := ee.ExitCode
+		if ee.Signal > 0 {
+			status = 128 + ee.Signal
+		}
+		fmt.Fprintf(os.Stderr, "adapter outcome: engine_error exit=%d stderr_tail_bytes=%d\n", status, len(ee.Stderr))
+		return status
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
+		return 1
+	case res == nil:
+		fmt.Fprintln(os.Stderr, "adapter outcome: none")
+		return 0
 	}
-	return 1
+	fmt.Fprintln(os.Stderr, "adapter outcome: result")
+	return int(res.ExitCode)
+}
+
+// helperCall runs a line {"adapter_call": "start_file", ...} through the StartFile helper; false for any other line.
+func helperCall(s *asession.Session, line []byte) (bool, error) {
+	var call struct {
+		AdapterCall  string `json:"adapter_call"`
+		Source       string `json:"source"`
+		Destination  string `json:"destination"`
+		FileBytes    string `json:"file_bytes"`
+		SessionIndex *int   `json:"session_index"`
+	}
+	if json.Unmarshal(line, &call) != nil || call.AdapterCall != "start_file" {
+		return false, nil
+	}
+	var opts []asession.CommandOption
+	if call.FileBytes != "" {
+		opts = append(opts, asession.FileBytes(call.FileBytes))
+	}
+	if call.SessionIndex != nil {
+		opts = append(opts, asession.ToSession(*call.SessionIndex))
+	}
+	return true, s.StartFile(call.Source, call.Destination, opts...)
 }
 
 // forwardCommands sends every later stdin line, unchanged, then closes the engine's input at end of stdin.
@@ -100,7 +156,11 @@ func forwardCommands(s *asession.Session, in *bufio.Reader, atEOF bool) {
 			if line[len(line)-1] == '\n' {
 				line = line[:len(line)-1]
 			}
-			if s.SendRaw(string(line)) != nil {
+			called, err := helperCall(s, line)
+			if !called {
+				err = s.SendRaw(string(line))
+			}
+			if err != nil {
 				return // the engine is gone; Wait reports why
 			}
 		}
