@@ -100,8 +100,8 @@ def _finish(session: Session) -> int:
         kind, code = "transfer_error", exc.exit_code
     except EngineError as exc:
         status = exc.returncode if exc.returncode is not None else 1
-        kind = f"engine_error exit={status} stderr_tail_bytes={len(exc.stderr_tail.encode('utf-8'))}"
-        code = status if status >= 0 else 128 - status
+        code = status if status >= 0 else 128 - status  # killed by signal n: 128 + n, as a shell reports it
+        kind = f"engine_error exit={code} stderr_tail_bytes={len(exc.stderr_tail.encode('utf-8'))}"
     print(f"adapter outcome: {kind}", file=sys.stderr, flush=True)
     return code
 

@@ -151,12 +151,14 @@ class Session(SessionBase):
         # busy (a long line, a full queue) is never cut off.
         assert self._proc is not None
         self._proc.wait()
-        for thread, pipe in zip(self._threads, self._pipes):
-            while thread.is_alive():
-                before = pipe.count
-                thread.join(_core.PIPE_DRAIN_SEC)
-                if thread.is_alive() and pipe.waiting and pipe.count == before:
-                    break
+        pending = list(zip(self._threads, self._pipes))
+        while pending:
+            before = [pipe.count for _, pipe in pending]
+            deadline = time.monotonic() + _core.PIPE_DRAIN_SEC
+            for thread, _ in pending:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            pending = [(thread, pipe) for (thread, pipe), count in zip(pending, before)
+                       if thread.is_alive() and not (pipe.waiting and pipe.count == count)]
         if self._threads[0].is_alive():
             self._events.put(_EOF)
         self._drained.set()

@@ -236,19 +236,17 @@ public final class Session implements AutoCloseable {
   private void reap(Pipe out, Pipe err) {
     try {
       process.waitFor();
-      drain(out, stdoutDone);
-      drain(err, stderrDone);
-      if (stdoutDone.getCount() > 0) endOfEvents();
+      while (stdoutDone.getCount() > 0 || stderrDone.getCount() > 0) {
+        long outBefore = out.count.get();
+        long errBefore = err.count.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Contract.PIPE_DRAIN_SEC);
+        stdoutDone.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        stderrDone.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (stdoutDone.getCount() > 0 && out.waiting && out.count.get() == outBefore) endOfEvents();
+        if (stderrDone.getCount() > 0 && err.waiting && err.count.get() == errBefore) stderrDone.countDown();
+      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    }
-  }
-
-  private static void drain(Pipe pipe, CountDownLatch done) throws InterruptedException {
-    while (true) {
-      long before = pipe.count.get();
-      if (done.await(Contract.PIPE_DRAIN_SEC, TimeUnit.SECONDS)) return;
-      if (pipe.waiting && pipe.count.get() == before) return;
     }
   }
 
