@@ -32,6 +32,8 @@ function conformanceFile(m) {
     HEAD,
     "/** Transfer-spec keys whose values are secrets (x-ascp secret in schema/transfer-spec.schema.json). */",
     `export const SECRET_SPEC_KEYS = Object.freeze(${q(m.secretKeys)});\n`,
+    "/** ascp error codes, indexed by code: [name, retryable, description] (schema/facts.json). */",
+    `export const ASCP_ERROR_ROWS = Object.freeze(${q(m.ascpErrors.map((e) => [e.name, e.retryable, e.description]))});\n`,
     "/** Ids of the client contract's outcome rows (schema/client-contract.json): each needs a client/ case. */",
     `export const OUTCOME_ROW_IDS = Object.freeze(${q(m.contract.outcomes.rows.map((r) => r.id))});\n`,
   ].join("\n");
