@@ -1,4 +1,4 @@
-// Limits and exit statuses shared by the CLI and the job (docs/protocol.md, Limits and Exit status).
+// Limits and exit statuses shared by the CLI and the job (docs/protocol.md §9, §5).
 // The values live in schema/facts.json; this module keeps the names the engine uses.
 import { LIMITS, EXIT_STATUS } from "./generated/facts.js";
 

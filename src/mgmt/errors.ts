@@ -1,4 +1,4 @@
-// ascp error codes (`Code` of ERROR / FILEERROR frames; docs/protocol.md, Errors): mnemonic, whether a client
+// ascp error codes (`Code` of ERROR / FILEERROR frames; docs/protocol.md §8): mnemonic, whether a client
 // may retry, and a short description for messages. The table itself is schema/facts.json (generated).
 import { ASCP_ERROR_ROWS } from "../generated/facts.js";
 
