@@ -16,7 +16,7 @@ function engineFile(m) {
     "/** Agent-option defaults (the default keywords of schema/agent-options.schema.json). */",
     `export const AGENT_DEFAULTS = Object.freeze(${q(m.agentDefaults)} as const);\n`,
     "/** Types of the events the engine adds (the const types of schema/events.schema.json). */",
-    `export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(${q(m.engineEventTypes)});\n`,
+    `export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(${q(m.events.engine.map((e) => e.typeConst))});\n`,
     "/** Transfer-spec keys whose values are secrets (x-ascp secret in schema/transfer-spec.schema.json). */",
     `export const SECRET_SPEC_KEYS: readonly string[] = Object.freeze(${q(m.secretKeys)});\n`,
     "/** ascp error codes, indexed by code: [name, retryable, description] (schema/facts.json). */",

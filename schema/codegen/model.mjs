@@ -21,16 +21,6 @@ function agentDefaults(schema) {
   return out;
 }
 
-function engineEventTypes(events) {
-  const types = [];
-  for (const { $ref } of events.oneOf) {
-    const def = events.$defs[$ref.replace("#/$defs/", "")];
-    const t = def?.properties?.type?.const;
-    if (t !== undefined) types.push(t);
-  }
-  if (!types.includes("RESULT")) fail("events.schema.json has no RESULT event");
-  return types;
-}
 
 function secretKeys(transferSpec) {
   return Object.entries(transferSpec.properties)
@@ -82,8 +72,127 @@ export function buildModel(loadSchema) {
     exitStatus: numbers(facts.exit_status, "exit_status"),
     ascpErrors: ascpErrors(facts.ascp_errors),
     agentDefaults: agentDefaults(loadSchema("agent-options.schema.json")),
-    engineEventTypes: engineEventTypes(loadSchema("events.schema.json")),
+
     secretKeys: secretKeys(loadSchema("transfer-spec.schema.json")),
     contract: contract(loadSchema("client-contract.json")),
+    events: eventTypes(loadSchema("events.schema.json")),
+    commands: commandTypes(loadSchema("commands.schema.json")),
   };
+}
+
+// ---- Types: events.schema.json and commands.schema.json as definitions, fields and normalized type nodes ----
+//
+// A type node T: { kind, nullable, def?, ... } where kind is
+//   string | integer | number | boolean | null | any     scalars
+//   const (value) | enum (values)                          fixed strings
+//   array (items: T) | map (values: T)                      an object with only additionalProperties is a map
+//   object (obj: ObjectDef) | union (alts: T[])             oneOf / anyOf / a type array without its null
+// nullable: null was one of the alternatives; def: the $defs name the node was resolved from.
+// ObjectDef: { def, title, description, required: string[], open, fields: Field[], path: {root, keys} }
+//   (path names an inline object by where it sits: root definition, then property keys).
+// Field: { key, type: T, required, description (the property's own), refDescription (of a directly $ref'd
+//   definition), native (x-native), value (x-value) }.
+
+function typeWalker(schema, label) {
+  const defs = schema.$defs ?? {};
+  const named = new Map();
+
+  function objectDef(node, def, path) {
+    const obj = {
+      def,
+      title: node.title,
+      description: node.description,
+      required: node.required ?? [],
+      open: node.additionalProperties !== false,
+      typeConst: node.properties?.type?.const,
+      eventTypes: node["x-event-types"],
+      path,
+      fields: [],
+    };
+    if (def) named.set(def, obj);
+    const root = path.root;
+    for (const [key, prop] of Object.entries(node.properties)) {
+      const target = prop.$ref ? defs[refName(prop.$ref)] : undefined;
+      obj.fields.push({
+        key,
+        type: typeOf(prop, { root, keys: [...path.keys, key] }),
+        required: obj.required.includes(key),
+        description: prop.description,
+        refDescription: target?.description,
+        native: prop["x-native"],
+        value: prop["x-value"],
+      });
+    }
+    return obj;
+  }
+
+  function refName(ref) {
+    const name = ref.replace("#/$defs/", "");
+    if (!defs[name]) fail(`${label}: unknown $ref ${ref}`);
+    return name;
+  }
+
+  function withNull(alts, path) {
+    const real = alts.filter((a) => a.type !== "null");
+    const types = real.map((a) => typeOf(a, path));
+    const nullable = real.length < alts.length;
+    if (types.length === 1) return { ...types[0], nullable: nullable || types[0].nullable };
+    return { kind: "union", alts: types, nullable };
+  }
+
+  // path: where an inline object found below this node is named from.
+  function typeOf(node, path) {
+    if (node.$ref) {
+      const def = refName(node.$ref);
+      const target = defs[def];
+      if (target.type === "object" && target.properties) {
+        return { kind: "object", obj: named.get(def) ?? objectDef(target, def, { root: def, keys: [] }), def, nullable: false };
+      }
+      return { ...typeOf(target, { root: def, keys: [] }), def };
+    }
+    if (node.const !== undefined) return { kind: "const", value: node.const, nullable: false };
+    if (node.enum) return { kind: "enum", values: node.enum, nullable: false };
+    const alts = node.oneOf ?? node.anyOf;
+    if (alts) return withNull(alts, path);
+    if (Array.isArray(node.type)) return withNull(node.type.map((t) => ({ ...node, type: t })), path);
+    switch (node.type) {
+      case "string":
+      case "integer":
+      case "number":
+      case "boolean":
+      case "null":
+        return { kind: node.type, nullable: false };
+      case "array":
+        return { kind: "array", items: node.items ? typeOf(node.items, path) : { kind: "any", nullable: false }, nullable: false };
+      case "object":
+        if (node.properties) return { kind: "object", obj: objectDef(node, undefined, path), nullable: false };
+        return { kind: "map", values: typeof node.additionalProperties === "object" ? typeOf(node.additionalProperties, path) : { kind: "any", nullable: false }, nullable: false };
+      default:
+        return { kind: "any", nullable: false };
+    }
+  }
+
+  // The oneOf members in order, then every other object definition.
+  const members = schema.oneOf.map(({ $ref }) => {
+    const def = refName($ref);
+    return named.get(def) ?? objectDef(defs[def], def, { root: def, keys: [] });
+  });
+  const others = Object.entries(defs)
+    .filter(([def, node]) => node.type === "object" && node.properties && !members.some((m) => m.def === def))
+    .map(([def, node]) => named.get(def) ?? objectDef(node, def, { root: def, keys: [] }));
+  return { members, others };
+}
+
+function eventTypes(events) {
+  const { members, others } = typeWalker(events, "events.schema.json");
+  if (!members.some((m) => m.typeConst === "RESULT")) fail("events.schema.json has no RESULT event");
+  const ascp = members.filter((m) => m.typeConst === undefined);
+  if (ascp.length !== 1) fail(`events.schema.json: want one event without a const type, got ${ascp.map((m) => m.def)}`);
+  return { engine: members.filter((m) => m.typeConst !== undefined), ascp: ascp[0], members, others };
+}
+
+function commandTypes(commands) {
+  const { members } = typeWalker(commands, "commands.schema.json");
+  for (const m of members) if (m.typeConst === undefined) fail(`commands.schema.json: ${m.def} has no const type`);
+  return members;
 }
