@@ -1,4 +1,4 @@
-// Java types for bindings/java, generated from schema/events.schema.json. The JSON reading they call
+// Prints the model's event types (schema/events.schema.json) as Java for bindings/java. The JSON reading they call
 // (Decoding) is an ordinary source file of the same package, bindings/java/.../generated/Decoding.java.
 // AscpEvent is lenient (a value ascp sent that does not parse as its type reads as null; the text stays
 // reachable through text() and raw()); engine events are strict records, since the engine owns their shape.
@@ -28,42 +28,36 @@ const esc = (text) =>
   text.trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\*\//g, "*&#47;").replace(/@/g, "&#64;");
 const javadoc = (text, indent) => `${indent}/** ${esc(text)} */\n`;
 
-// Field shape of an engine-event property: { type, read } where read is a Java expression over node `n`.
-function engineField(name, givenProp, required, nested) {
+// Field shape of an engine-event field: { type, read } where read is a Java expression over node `n`.
+function engineField(f, nested) {
+  const name = f.key;
   const key = str(name);
-  const nullable =
-    (Array.isArray(givenProp.type) && givenProp.type.includes("null")) || (givenProp.oneOf ?? []).some((o) => o.type === "null");
-  const mandatory = required && !nullable;
-  // oneOf [null, X] is X that may be null.
-  const alternatives = (givenProp.oneOf ?? []).filter((o) => o.type !== "null");
-  const prop = alternatives.length === 1 ? { description: givenProp.description, ...alternatives[0] } : givenProp;
-  if (prop.$ref) {
-    const t = prop.$ref.split("/").pop();
-    return { type: t, read: `Decoding.object(n, ${key}, ${mandatory}, ${t}::from)` };
-  }
-  const base = Array.isArray(prop.type) ? prop.type.find((t) => t !== "null") : prop.type;
-  if (base === "array") {
-    const items = prop.items;
-    let t;
-    if (items.$ref) t = items.$ref.split("/").pop();
-    else if (items.type === "string") t = null;
-    else if (items.type === "object" && items.properties) {
+  const t = f.type;
+  const mandatory = f.required && !t.nullable;
+  if (t.kind === "object" && t.def) return { type: t.def, read: `Decoding.object(n, ${key}, ${mandatory}, ${t.def}::from)` };
+  if (t.kind === "array") {
+    const items = t.items;
+    let itemType;
+    if (items.kind === "object" && items.def) itemType = items.def;
+    else if (items.kind === "string") itemType = null;
+    else if (items.kind === "object") {
       // Inline item objects become a nested record named after the array, singular: sessions → Session.
-      t = pascal(name).replace(/s$/, "");
-      nested.push(record(t, items, { nested: true }));
+      itemType = pascal(name).replace(/s$/, "");
+      nested.push(record(itemType, items.obj, { nested: true }));
     } else throw new Error(`gen-java: unsupported array items for ${name}`);
-    return t
-      ? { type: `java.util.List<${t}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${t}::from)` }
+    return itemType
+      ? { type: `java.util.List<${itemType}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${itemType}::from)` }
       : { type: "java.util.List<String>", read: `Decoding.list(n, ${key}, ${mandatory}, Decoding::string)` };
   }
-  if (base === "object" && !prop.properties) {
-    if (prop.additionalProperties?.type !== "string") throw new Error(`gen-java: unsupported map values for ${name}`);
+  if (t.kind === "map") {
+    if (t.values.kind !== "string") throw new Error(`gen-java: unsupported map values for ${name}`);
     return { type: "java.util.Map<String, String>", read: `Decoding.stringMap(n, ${key}, ${mandatory})` };
   }
-  if (base === "object") {
-    const t = pascal(name);
-    nested.push(record(t, prop, { nested: true }));
-    return { type: t, read: `Decoding.object(n, ${key}, ${mandatory}, ${t}::from)` };
+  if (t.kind === "object") {
+    const nestedType = pascal(name);
+    // Reached through oneOf [null, object], the object's own description is the property's.
+    nested.push(record(nestedType, t.obj, { nested: true, description: f.description }));
+    return { type: nestedType, read: `Decoding.object(n, ${key}, ${mandatory}, ${nestedType}::from)` };
   }
   const scalar = {
     integer: mandatory ? ["long", "requiredLong"] : ["Long", "optionalLong"],
@@ -71,42 +65,38 @@ function engineField(name, givenProp, required, nested) {
     boolean: mandatory ? ["boolean", "requiredBoolean"] : ["Boolean", "optionalBoolean"],
     string: ["String", mandatory ? "requiredString" : "optionalString"],
   };
-  const kind = base ?? (prop.enum || prop.const !== undefined ? "string" : undefined);
-  if (!scalar[kind]) throw new Error(`gen-java: unsupported type for ${name}: ${JSON.stringify(prop)}`);
+  const kind = t.kind === "enum" || t.kind === "const" ? "string" : t.kind;
+  if (!scalar[kind]) throw new Error(`gen-java: unsupported type for ${name}: ${JSON.stringify(t)}`);
   const [type, reader] = scalar[kind];
   return { type, read: `Decoding.${reader}(n, ${key})` };
 }
 
-function describe(name, def, required) {
-  const ref = (def.oneOf ?? []).find((o) => o.$ref)?.$ref ?? def.$ref ?? def.items?.$ref;
-  let doc = def.description ?? (def.enum ? `One of: ${def.enum.join(", ")}.` : ref ? `${ref.split("/").pop()}.` : `${pascal(name)}.`);
-  if (!required) doc += " Null when absent.";
-  else if ((def.oneOf ?? []).some((o) => o.type === "null") || (Array.isArray(def.type) && def.type.includes("null"))) doc += " May be null.";
+function describe(f) {
+  const t = f.type;
+  const ref = t.kind === "array" ? t.items.def : t.def;
+  let doc = f.description ?? (t.kind === "enum" ? `One of: ${t.values.join(", ")}.` : ref ? `${ref}.` : `${pascal(f.key)}.`);
+  if (!f.required) doc += " Null when absent.";
+  else if (t.nullable) doc += " May be null.";
   return doc;
 }
 
 // A record for an engine event (with raw, and type() from its const) or a nested object.
-function record(name, schema, { nested = false, event = false } = {}) {
-  const required = new Set(schema.required ?? []);
+function record(name, obj, { nested = false, event = false, description } = {}) {
   const indent = nested ? "  " : "";
   const inner = [];
   const fields = [];
-  let typeConst = null;
-  for (const [prop, def] of Object.entries(schema.properties)) {
-    if (prop === "type" && event) {
-      typeConst = def.const;
-      continue;
-    }
-    const { type, read } = engineField(prop, def, required.has(prop), inner);
-    fields.push({ name: member(prop), type, read, doc: describe(prop, def, required.has(prop)) });
+  for (const f of obj.fields) {
+    if (f.key === "type" && event) continue;
+    const { type, read } = engineField(f, inner);
+    fields.push({ name: member(f.key), type, read, doc: describe(f) });
   }
   if (event) fields.push({ name: "raw", type: "String", read: "raw", doc: "The event exactly as the engine printed it (one JSON line)." });
   const docs = fields.map((f) => `${indent} * @param ${f.name} ${esc(f.doc)}`);
-  let out = `${indent}/**\n${indent} * ${esc(schema.description ?? name)}\n${indent} *\n${docs.join("\n")}\n${indent} */\n`;
+  let out = `${indent}/**\n${indent} * ${esc(obj.description ?? description ?? name)}\n${indent} *\n${docs.join("\n")}\n${indent} */\n`;
   const params = fields.map((f) => `${indent}    ${f.type} ${f.name}`).join(",\n");
   out += `${indent}public record ${name}(\n${params})${event ? " implements Event" : ""} {\n`;
   if (event) {
-    out += `${indent}  /** The type this event carries on the wire. */\n${indent}  public static final String TYPE = ${str(typeConst)};\n\n`;
+    out += `${indent}  /** The type this event carries on the wire. */\n${indent}  public static final String TYPE = ${str(obj.typeConst)};\n\n`;
     out += `${indent}  @Override\n${indent}  public String type() {\n${indent}    return TYPE;\n${indent}  }\n\n`;
   }
   for (const n of inner) out += n + "\n";
@@ -122,10 +112,9 @@ function fileOf(name, body, imports = ["com.fasterxml.jackson.databind.JsonNode"
   return { path: `${DIR}/${name}.java`, content: `${HEADER}package ${PKG};\n\n${imp}${imp ? "\n" : ""}${body}` };
 }
 
-function ascpEvent(schema) {
-  const props = Object.entries(schema.properties);
-  const fields = props.map(([name, def]) => {
-    const kind = def["x-value"] ?? def.type;
+function ascpEvent(obj) {
+  const fields = obj.fields.map(({ key: name, value, type: t, description, native }) => {
+    const kind = value ?? t.kind;
     const [type, reader] = {
       integer: ["Long", "ascpInteger"],
       rate: ["Long", "ascpInteger"],
@@ -134,14 +123,14 @@ function ascpEvent(schema) {
       path: ["String", "ascpString"],
     }[kind] ?? [];
     if (!type) throw new Error(`gen-java: unsupported x-value ${kind} for ${name}`);
-    let doc = def.description ?? "";
+    let doc = description ?? "";
     if (kind === "rate") doc += " Null when ascp sent a percentage: read it with text().";
     else if (type !== "String") doc += " Null when absent or when ascp's text did not parse: text() keeps it.";
     else doc += " Null when absent.";
-    return { json: name, name: member(name), type, reader, doc: `${name} (${def["x-native"] ?? "engine"}): ${doc}` };
+    return { json: name, name: member(name), type, reader, doc: `${name} (${native ?? "engine"}): ${doc}` };
   });
   let body = javadoc(
-    `${schema.description} Unknown fields are in extra(); text(name) gives any field as ascp's value text.`,
+    `${obj.description} Unknown fields are in extra(); text(name) gives any field as ascp's value text.`,
     "",
   );
   body += "public final class AscpEvent implements Event {\n";
@@ -188,9 +177,9 @@ function ascpEvent(schema) {
   ]);
 }
 
-function eventInterface(defs, engineEvents) {
-  const permits = ["AscpEvent", ...engineEvents].join(", ");
-  const cases = engineEvents.map((d) => `        case ${str(defs[d].properties.type.const)} -> ${d}.from(n, line);`).join("\n");
+function eventInterface(engineEvents) {
+  const permits = ["AscpEvent", ...engineEvents.map((e) => e.def)].join(", ");
+  const cases = engineEvents.map((e) => `        case ${str(e.typeConst)} -> ${e.def}.from(n, line);`).join("\n");
   const body = `/** One line of asession's stdout: an ascp event or one of the engine's own events. */
 public sealed interface Event permits ${permits} {
   /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
@@ -225,15 +214,11 @@ ${cases}
   return fileOf("Event", body);
 }
 
-export default async function generate({ loadSchema }) {
-  const events = loadSchema("events.schema.json");
-  const defs = events.$defs;
-  // Engine events are the top-level alternatives besides AscpEvent; every other def is a nested type.
-  const engineEvents = events.oneOf.map((o) => o.$ref.split("/").pop()).filter((d) => d !== "AscpEvent");
-  const files = [eventInterface(defs, engineEvents), ascpEvent(defs.AscpEvent)];
-  for (const d of engineEvents) files.push(fileOf(d, record(d, defs[d], { event: true })));
-  for (const d of Object.keys(defs).filter((d) => d !== "AscpEvent" && !engineEvents.includes(d))) {
-    files.push(fileOf(d, record(d, defs[d])));
-  }
+export default async function generate({ model }) {
+  // Engine events are the top-level alternatives besides the ascp event; every other definition is a nested type.
+  const { engine, ascp, others } = model.events;
+  const files = [eventInterface(engine), ascpEvent(ascp)];
+  for (const obj of engine) files.push(fileOf(obj.def, record(obj.def, obj, { event: true })));
+  for (const obj of others) files.push(fileOf(obj.def, record(obj.def, obj)));
   return files;
 }
