@@ -5,9 +5,8 @@ import fs from "node:fs";
 import { randomUUID } from "node:crypto";
 import { parseInvocation, parseSpecText, readSpecFile, InputReader, type SpecSource } from "./intake.js";
 import { validateSessionSpec } from "./validate.js";
-import { planTransfer, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
+import { planTransfer, planAgentExtras, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
 import { findAscp, AscpNotFoundError } from "./plan/discover.js";
-import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
@@ -87,7 +86,7 @@ async function main(): Promise<number> {
 
   let plan: Plan;
   try {
-    plan = planTransfer(session as Parameters<typeof planTransfer>[0], { xferId: randomUUID() });
+    plan = planTransfer(session, { xferId: randomUUID() });
   } catch (error) {
     if (error instanceof PlanError) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${error.message}`);
     throw error;
@@ -102,15 +101,12 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const extras = agentExtras(session.agent ?? {}, session.spec, ascpPath, {
+  const completed = planAgentExtras(plan, session, ascpPath, {
     isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
     isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
   });
-  // The generated options end with --dest64; the agent's extras go just before it.
-  plan = { ...plan, env: { ...plan.env, ...extras.env }, args: [...plan.args.slice(0, -1), ...extras.args, ...plan.args.slice(-1)] };
-  if ((session.agent?.trusted_certs ?? []).filter((c) => fs.statSync(c, { throwIfNoEntry: false })?.isFile()).length > 1) {
-    log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
-  }
+  plan = completed.plan;
+  for (const warning of completed.warnings) log.warn(warning);
 
   if (earlyExit) return exiting();
   if (invocation.dryRun) {

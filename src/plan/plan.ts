@@ -2,6 +2,8 @@
 // (the shared multi-session xfer_id comes from the caller). Driven by the x-ascp annotations of the schema;
 // only the keys annotated {special} have code here, one handler per special name.
 import { transferSpecMap, SPECIALS, type AscpMapping, type SpecialName, type TransferSpecMap } from "./ascp-map.js";
+import { agentExtras, type MachineView } from "./agent-env.js";
+import type { AgentOptions } from "../generated/session-spec.js";
 
 export class PlanError extends Error {
   /** Where in the session spec the problem is, e.g. `spec.paths[3].source`. */
@@ -13,16 +15,11 @@ export class PlanError extends Error {
   }
 }
 
-/** The agent options the planner reads (agent-options.schema.json). */
-export interface PlanAgent {
-  ascp_args?: string[];
-  wss?: boolean;
-  quiet?: boolean;
-  file_list?: { path: string; pairs?: boolean };
-  multi_incr_udp?: boolean;
-}
+/** The agent options (generated from agent-options.schema.json). */
+export type PlanAgent = AgentOptions;
 
-/** A schema-valid session spec, as far as the planner is concerned. */
+/** A schema-valid session spec, as far as the planner is concerned: the transfer spec is read key by key, as its
+ * x-ascp annotations say. */
 export interface PlanInput {
   spec: Record<string, unknown>;
   agent?: PlanAgent;
@@ -284,6 +281,24 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
     udpPortBase: d.udpPortBase,
     unknownKeys: specKeys.filter((k) => !(k in map.mappings)),
     ignoredKeys: specKeys.filter((k) => map.mappings[k]?.kind === "ignore"),
+  };
+}
+
+/**
+ * Completes a plan with the part that depends on the machine (agent-env.ts: trusted certificates, SSH bypass keys
+ * found next to ascp): their options go before --dest64, which stays the last generated option. Pure given the
+ * machine view; warnings are for the log.
+ */
+export function planAgentExtras(plan: Plan, session: PlanInput, ascpPath: string, machine: MachineView): { plan: Plan; warnings: string[] } {
+  const agent = session.agent ?? {};
+  const extras = agentExtras(agent, session.spec, ascpPath, machine);
+  const dest = plan.args.lastIndexOf("--dest64");
+  const warnings = (agent.trusted_certs ?? []).filter((c) => machine.isFile(c)).length > 1
+    ? ["agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used"]
+    : [];
+  return {
+    plan: { ...plan, env: { ...plan.env, ...extras.env }, args: [...plan.args.slice(0, dest), ...extras.args, ...plan.args.slice(dest)] },
+    warnings,
   };
 }
 
