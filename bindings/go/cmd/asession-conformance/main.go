@@ -15,7 +15,6 @@ package main
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -35,19 +34,10 @@ func run() int {
 	if len(opts.Args) >= 2 && opts.Args[0] == "--engine" {
 		opts.Engine, opts.Args = opts.Args[1], opts.Args[2:]
 	}
-	if text := os.Getenv("ASESSION_ADAPTER_ENV"); text != "" {
-		var vars map[string]*string
-		if err := json.Unmarshal([]byte(text), &vars); err != nil {
-			fmt.Fprintf(os.Stderr, "asession-conformance: ASESSION_ADAPTER_ENV: %v\n", err)
-			return asession.ExitInvalidInput
-		}
-		for name, value := range vars {
-			if value == nil {
-				opts.Env = append(opts.Env, name)
-			} else {
-				opts.Env = append(opts.Env, name+"="+*value)
-			}
-		}
+	var err error
+	if opts.Env, err = adapterEnv(os.Getenv("ASESSION_ADAPTER_ENV")); err != nil {
+		fmt.Fprintf(os.Stderr, "asession-conformance: ASESSION_ADAPTER_ENV: %v\n", err)
+		return asession.ExitInvalidInput
 	}
 
 	// Signals are caught before the engine starts so none is lost; SIGPIPE is caught so that a closed stdout
@@ -120,28 +110,6 @@ func finish(s *asession.Session) int {
 	}
 	fmt.Fprintln(os.Stderr, "adapter outcome: result")
 	return int(res.ExitCode)
-}
-
-// helperCall runs a line {"adapter_call": "start_file", ...} through the StartFile helper; false for any other line.
-func helperCall(s *asession.Session, line []byte) (bool, error) {
-	var call struct {
-		AdapterCall  string `json:"adapter_call"`
-		Source       string `json:"source"`
-		Destination  string `json:"destination"`
-		FileBytes    string `json:"file_bytes"`
-		SessionIndex *int   `json:"session_index"`
-	}
-	if json.Unmarshal(line, &call) != nil || call.AdapterCall != "start_file" {
-		return false, nil
-	}
-	var opts []asession.CommandOption
-	if call.FileBytes != "" {
-		opts = append(opts, asession.FileBytes(call.FileBytes))
-	}
-	if call.SessionIndex != nil {
-		opts = append(opts, asession.ToSession(*call.SessionIndex))
-	}
-	return true, s.StartFile(call.Source, call.Destination, opts...)
 }
 
 // forwardCommands sends every later stdin line, unchanged, then closes the engine's input at end of stdin.
