@@ -59,16 +59,17 @@ function engineField(f, nested) {
     nested.push(record(nestedType, t.obj, { nested: true, description: f.description }));
     return { type: nestedType, read: `Decoding.object(n, ${key}, ${mandatory}, ${nestedType}::from)` };
   }
+  // [Java type when required, when it may be null, Decoding's reader of that JSON type]
   const scalar = {
-    integer: mandatory ? ["long", "requiredLong"] : ["Long", "optionalLong"],
-    number: mandatory ? ["double", "requiredDouble"] : ["Double", "optionalDouble"],
-    boolean: mandatory ? ["boolean", "requiredBoolean"] : ["Boolean", "optionalBoolean"],
-    string: ["String", mandatory ? "requiredString" : "optionalString"],
+    integer: ["long", "Long", "LONG"],
+    number: ["double", "Double", "DOUBLE"],
+    boolean: ["boolean", "Boolean", "BOOLEAN"],
+    string: ["String", "String", "STRING"],
   };
   const kind = t.kind === "enum" || t.kind === "const" ? "string" : t.kind;
   if (!scalar[kind]) throw new Error(`gen-java: unsupported type for ${name}: ${JSON.stringify(t)}`);
-  const [type, reader] = scalar[kind];
-  return { type, read: `Decoding.${reader}(n, ${key})` };
+  const [required, optional, reader] = scalar[kind];
+  return { type: mandatory ? required : optional, read: `Decoding.field(n, ${key}, ${mandatory}, Decoding.${reader})` };
 }
 
 function describe(f) {
@@ -133,80 +134,33 @@ function ascpEvent(obj) {
     `${obj.description} Unknown fields are in extra(); text(name) gives any field as ascp's value text.`,
     "",
   );
-  body += "public final class AscpEvent implements Event {\n";
+  body += "public final class AscpEvent extends AscpEventBase implements Event {\n";
   body += `  static final Set<String> KNOWN_FIELDS = Set.of(\n${fields.map((f) => `      ${str(f.json)}`).join(",\n")});\n\n`;
   for (const f of fields) body += `  private final ${f.type} ${f.name};\n`;
-  body += "  private final Map<String, String> fields;\n  private final String raw;\n\n";
-  body += "  private AscpEvent(JsonNode n, String raw) {\n";
+  body += "\n  private AscpEvent(JsonNode n, String raw) {\n    super(n, raw, KNOWN_FIELDS);\n";
   for (const f of fields) body += `    this.${f.name} = Decoding.${f.reader}(n, ${str(f.json)});\n`;
-  body += "    this.fields = Decoding.texts(n);\n    this.raw = raw;\n  }\n\n";
-  body += "  static AscpEvent from(JsonNode n, String raw) {\n    return new AscpEvent(n, raw);\n  }\n\n";
-  for (const f of fields) body += `${javadoc(f.doc, "  ")}  public ${f.type} ${f.name}() {\n    return ${f.name};\n  }\n\n`;
-  body += `  /** The event exactly as the engine printed it (one JSON line). */
-  @Override
-  public String raw() {
-    return raw;
-  }
-
-  /** Any field of this event by its snake_case name, as text (numbers in decimal, booleans true/false); null when absent. */
-  public String text(String name) {
-    return fields.get(name);
-  }
-
-  /** Fields this binding has no accessor for (new ascp fields), by snake_case name, in arrival order. */
-  public Map<String, String> extra() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    fields.forEach((k, v) -> {
-      if (!KNOWN_FIELDS.contains(k)) extra.put(k, v);
-    });
-    return Collections.unmodifiableMap(extra);
-  }
-
-  @Override
-  public String toString() {
-    return raw;
-  }
-}
-`;
-  return fileOf("AscpEvent", body, [
-    "com.fasterxml.jackson.databind.JsonNode",
-    "java.util.Collections",
-    "java.util.LinkedHashMap",
-    "java.util.Map",
-    "java.util.Set",
-  ]);
+  body += "  }\n\n  static AscpEvent from(JsonNode n, String raw) {\n    return new AscpEvent(n, raw);\n  }\n";
+  for (const f of fields) body += `\n${javadoc(f.doc, "  ")}  public ${f.type} ${f.name}() {\n    return ${f.name};\n  }\n`;
+  body += "}\n";
+  return fileOf("AscpEvent", body, ["com.fasterxml.jackson.databind.JsonNode", "java.util.Set"]);
 }
 
 function eventInterface(engineEvents) {
   const permits = ["AscpEvent", ...engineEvents.map((e) => e.def)].join(", ");
   const cases = engineEvents.map((e) => `        case ${str(e.typeConst)} -> ${e.def}.from(n, line);`).join("\n");
+  // The fixed parts live in hand-written files: EventLine (type(), raw()) and Decoding (eventNode, eventError).
   const body = `/** One line of asession's stdout: an ascp event or one of the engine's own events. */
-public sealed interface Event permits ${permits} {
-  /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
-  String type();
-
-  /** The event exactly as the engine printed it (one JSON line). */
-  String raw();
-
-  /**
-   * Decodes one stdout line of the engine.
-   *
-   * @throws IllegalArgumentException when the line is not a JSON object with a string type, or an engine event
-   *     misses a required field or has one of the wrong type
-   */
+public sealed interface Event extends EventLine permits ${permits} {
+  /** Decodes one stdout line of the engine; IllegalArgumentException when it is not an event or an engine event breaks its schema. */
   static Event decode(String line) {
-    JsonNode n = Decoding.parse(line);
-    JsonNode type = n.get("type");
-    if (type == null || !type.isTextual()) {
-      throw new IllegalArgumentException("event without a string \\"type\\": " + Decoding.excerpt(line));
-    }
+    JsonNode n = Decoding.eventNode(line);
     try {
-      return switch (type.textValue()) {
+      return switch (n.get("type").textValue()) {
 ${cases}
         default -> AscpEvent.from(n, line);
       };
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(type.textValue() + " event: " + e.getMessage() + ": " + Decoding.excerpt(line), e);
+      throw Decoding.eventError(n, e, line);
     }
   }
 }

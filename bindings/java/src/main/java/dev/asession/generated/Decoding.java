@@ -12,6 +12,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /** JSON reading shared by the generated types. */
 final class Decoding {
@@ -39,6 +40,23 @@ final class Decoding {
     return n;
   }
 
+  /**
+   * The JSON object of one stdout line of the engine, checked to have a string type.
+   *
+   * @throws IllegalArgumentException when the line is not a JSON object with a string type
+   */
+  static JsonNode eventNode(String line) {
+    JsonNode n = parse(line);
+    JsonNode type = n.get("type");
+    if (type == null || !type.isTextual()) throw new IllegalArgumentException("event without a string \"type\": " + excerpt(line));
+    return n;
+  }
+
+  /** An engine event that misses a required field or has one of the wrong type, said with its type and line. */
+  static IllegalArgumentException eventError(JsonNode n, IllegalArgumentException e, String line) {
+    return new IllegalArgumentException(n.get("type").textValue() + " event: " + e.getMessage() + ": " + excerpt(line), e);
+  }
+
   static String excerpt(String line) {
     return line.length() <= 200 ? line : line.substring(0, 200) + "... (" + line.length() + " chars)";
   }
@@ -56,65 +74,29 @@ final class Decoding {
     return new IllegalArgumentException("field \"" + name + "\" is not " + expected + ": " + v);
   }
 
-  private static Long longOf(String name, JsonNode v) {
+  /** A field of one JSON type: null when absent (an error when required), an error when of another type. */
+  static <T> T field(JsonNode o, String name, boolean required, Kind<T> kind) {
+    JsonNode v = present(o, name, required);
     if (v == null) return null;
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw wrong(name, "an integer", v);
-    return v.longValue();
+    if (!kind.accepts.test(v)) throw wrong(name, kind.expected, v);
+    return kind.read.apply(v);
   }
 
-  static long requiredLong(JsonNode o, String name) {
-    return longOf(name, present(o, name, true));
-  }
+  record Kind<T>(String expected, Predicate<JsonNode> accepts, Function<JsonNode, T> read) {}
 
-  static Long optionalLong(JsonNode o, String name) {
-    return longOf(name, present(o, name, false));
-  }
+  static final Kind<Long> LONG = new Kind<>("an integer", v -> v.isIntegralNumber() && v.canConvertToLong(), JsonNode::longValue);
+  static final Kind<Double> DOUBLE = new Kind<>("a number", JsonNode::isNumber, JsonNode::doubleValue);
+  static final Kind<Boolean> BOOLEAN = new Kind<>("a boolean", JsonNode::isBoolean, JsonNode::booleanValue);
+  static final Kind<String> STRING = new Kind<>("a string", JsonNode::isTextual, JsonNode::textValue);
 
-  private static Double doubleOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isNumber()) throw wrong(name, "a number", v);
-    return v.doubleValue();
-  }
-
-  static double requiredDouble(JsonNode o, String name) {
-    return doubleOf(name, present(o, name, true));
-  }
-
-  static Double optionalDouble(JsonNode o, String name) {
-    return doubleOf(name, present(o, name, false));
-  }
-
-  private static Boolean booleanOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isBoolean()) throw wrong(name, "a boolean", v);
-    return v.booleanValue();
-  }
-
-  static boolean requiredBoolean(JsonNode o, String name) {
-    return booleanOf(name, present(o, name, true));
-  }
-
-  static Boolean optionalBoolean(JsonNode o, String name) {
-    return booleanOf(name, present(o, name, false));
-  }
-
+  /** An array item that must be a string. */
   static String string(JsonNode v) {
-    if (!v.isTextual()) throw wrong("item", "a string", v);
-    return v.textValue();
+    return textOf("item", v);
   }
 
-  private static String stringOf(String name, JsonNode v) {
-    if (v == null) return null;
+  private static String textOf(String name, JsonNode v) {
     if (!v.isTextual()) throw wrong(name, "a string", v);
     return v.textValue();
-  }
-
-  static String requiredString(JsonNode o, String name) {
-    return stringOf(name, present(o, name, true));
-  }
-
-  static String optionalString(JsonNode o, String name) {
-    return stringOf(name, present(o, name, false));
   }
 
   static <T> T object(JsonNode o, String name, boolean required, Function<JsonNode, T> read) {
@@ -129,7 +111,7 @@ final class Decoding {
     if (v == null) return null;
     if (!v.isObject()) throw wrong(name, "an object", v);
     Map<String, String> map = new LinkedHashMap<>();
-    v.fields().forEachRemaining(e -> map.put(e.getKey(), stringOf(name + "." + e.getKey(), e.getValue())));
+    v.fields().forEachRemaining(e -> map.put(e.getKey(), textOf(name + "." + e.getKey(), e.getValue())));
     return Collections.unmodifiableMap(map);
   }
 
