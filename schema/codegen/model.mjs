@@ -183,9 +183,16 @@ function typeWalker(schema, label) {
   return { members, others };
 }
 
+const ascpDefName = (members) => members.find((m) => m.typeConst === undefined)?.def;
+
 function eventTypes(events) {
   const { members, others } = typeWalker(events, "events.schema.json");
   if (!members.some((m) => m.typeConst === "RESULT")) fail("events.schema.json has no RESULT event");
+  // The ascp event refuses the engine's types (AscpEvent.type's not.enum): that list must be the engine's, exactly.
+  const engineTypes = members.map((m) => m.typeConst).filter((t) => t !== undefined);
+  const refused = events.$defs[ascpDefName(members)]?.properties?.type?.not?.enum ?? [];
+  const differ = [...engineTypes.filter((t) => !refused.includes(t)), ...refused.filter((t) => !engineTypes.includes(t))];
+  if (differ.length) fail(`events.schema.json: AscpEvent.type's not.enum and the engine event types differ in ${differ.join(", ")}`);
   const ascp = members.filter((m) => m.typeConst === undefined);
   if (ascp.length !== 1) fail(`events.schema.json: want one event without a const type, got ${ascp.map((m) => m.def)}`);
   return { engine: members.filter((m) => m.typeConst !== undefined), ascp: ascp[0], members, others };
