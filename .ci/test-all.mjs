@@ -82,7 +82,7 @@ const SUITES = [
   },
   { name: "conformance-python", cmd: `node conformance/run.mjs --binding --impl "${py} -m asession.conformance_adapter"` },
   { name: "go", cwd: "bindings/go", cmd: "go test -race -json -count=1 ./...", parse: goCounts },
-  { name: "conformance-go", setup: `cd bindings/go && go build -o ${goAdapter} ./cmd/asession-conformance`, cmd: `node conformance/run.mjs --binding --impl "${goAdapter} --engine ${path.join(root, "dist/cli.js")}"` },
+  { name: "conformance-go", setup: `cd bindings/go && go build -o ${goAdapter} ./cmd/asession-conformance`, cmd: `node conformance/run.mjs --binding --impl "${goAdapter}"` }, // engine: $ASESSION_BIN (set below; a case may name another)
   { name: "java", cwd: "bindings/java", cmd: "mvn -B -q test", parse: () => surefireCounts() },
   { name: "conformance-java", setup: "bash bindings/java/conformance-adapter.sh --build", cmd: 'node conformance/run.mjs --binding --impl "bash bindings/java/conformance-adapter.sh"' },
 ];

@@ -20,11 +20,12 @@ const HERE = dirname(fileURLToPath(import.meta.url));
 const ROOT = resolve(HERE, "..");
 const CASES = join(HERE, "cases");
 const SIMULATOR = join(HERE, "simulator", "ascp");
+const FAKE_ENGINE = join(HERE, "fake-engine", "asession.js");
 const require = createRequire(import.meta.url);
 const Ajv2020 = require("ajv/dist/2020").default;
 
-// Values of these transfer-spec keys are secrets: checked against argv/stderr/stdout.
-const SECRET_KEYS = ["remote_password", "token", "cookie", "content_protection_password", "ssh_private_key", "ssh_private_key_passphrase"];
+// Values of the secret transfer-spec keys (generated from schema/) are checked against argv/stderr/stdout.
+import { SECRET_SPEC_KEYS as SECRET_KEYS, OUTCOME_ROW_IDS } from "./generated/facts.mjs";
 
 function parseCli(argv) {
   const o = { jobs: 2, filter: [], includeEngineOnly: false, binding: false, json: null, impl: null, timeoutMs: null, coverage: false, keepAll: false };
@@ -168,6 +169,7 @@ async function runCase(c, opts, validateEvents) {
   const stateDir = join(work, "state");
   const recordFile = join(work, "record.jsonl");
   for (const d of [dirs.LOCAL, dirs.REMOTE, bin, stateDir]) mkdirSync(d, { recursive: true });
+  if (c.data.fake_engine) writeFileSync(join(work, "fake-engine.json"), JSON.stringify(c.data.fake_engine));
   symlinkSync(SIMULATOR, join(bin, "ascp"));
 
   const spec = substitute(c.data, dirs);
@@ -189,6 +191,7 @@ async function runCase(c, opts, validateEvents) {
     ASCP_SIM_REMOTE_ROOT: dirs.REMOTE,
     ASCP_SIM_STATE: stateDir,
     ...(spec.simulator ? { ASCP_SIM_SCENARIO: JSON.stringify(spec.simulator) } : {}),
+    ...(spec.fake_engine ? { ASESSION_BIN: FAKE_ENGINE } : {}),
     ...(spec.env ?? {}),
   });
 
@@ -611,8 +614,15 @@ async function main() {
   for (const c of chosen) {
     if (!validateCase(c.data)) {
       invalid.push({ name: c.name, status: "fail", ms: 0, failures: validateCase.errors.map((e) => `case file invalid: ${e.instancePath || "/"} ${e.message}`) });
-    } else if (c.data.engine_only && !opts.includeEngineOnly) skipped.push(c);
+    } else if ((c.data.engine_only && !opts.includeEngineOnly) || (c.data.binding_only && !opts.binding)) skipped.push(c);
     else runnable.push(c);
+  }
+  // Each row of the client contract's outcome table is checked by a case through every binding.
+  if (opts.binding && !opts.filter.length) {
+    const covered = new Set(all.map((c) => c.data.contract_row));
+    for (const id of OUTCOME_ROW_IDS.filter((row) => !covered.has(row))) {
+      invalid.push({ name: `contract/${id}`, status: "fail", ms: 0, failures: [`outcome row ${id} of schema/client-contract.json has no case (contract_row)`] });
+    }
   }
   for (const r of invalid) report(r);
   const t0 = Date.now();
@@ -631,7 +641,7 @@ async function main() {
       `${JSON.stringify({ impl: opts.impl, passed, failed, skipped: skipped.map((c) => c.name), seconds: Number(total), results: all_results.map(({ events, ...r }) => ({ ...r, events_seen: events?.length, last_event: events?.at(-1) })) }, null, 2)}\n`,
     );
   }
-  process.stdout.write(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped (engine_only)` : ""}\n`);
+  process.stdout.write(`${passed} passed, ${failed} failed${skipped.length ? `, ${skipped.length} skipped (${opts.binding ? "engine_only" : "engine_only or binding_only"})` : ""}\n`);
   process.stderr.write(`suite time ${total} s\n`);
   process.exit(failed ? 1 : 0);
 }

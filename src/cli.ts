@@ -6,9 +6,8 @@ import { randomUUID } from "node:crypto";
 import { parseInvocation, parseSpecText, readSpecFile, InputReader, type SpecSource } from "./intake.js";
 import { validateSessionSpec } from "./validate.js";
 import { normalizeSessionSpec } from "./normalize.js";
-import { planTransfer, sessionArgv, maskedCommandLine, withAgentExtras, PlanError, type Plan } from "./plan/plan.js";
+import { planTransfer, planAgentExtras, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
 import { findAscp, AscpNotFoundError } from "./plan/discover.js";
-import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
@@ -92,7 +91,7 @@ async function main(): Promise<number> {
 
   let plan: Plan;
   try {
-    plan = planTransfer(session as Parameters<typeof planTransfer>[0], { xferId: randomUUID(), platform: process.platform });
+    plan = planTransfer(session, { xferId: randomUUID(), platform: process.platform });
   } catch (error) {
     if (error instanceof PlanError) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${error.message}`);
     throw error;
@@ -107,20 +106,12 @@ async function main(): Promise<number> {
     throw error;
   }
 
-  const extras = agentExtras(
-    session.agent ?? {},
-    session.spec,
-    ascpPath,
-    {
-      isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
-      isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
-    },
-    plan.wss,
-  );
-  plan = withAgentExtras(plan, extras);
-  if ((session.agent?.trusted_certs ?? []).filter((c) => fs.statSync(c, { throwIfNoEntry: false })?.isFile()).length > 1) {
-    log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
-  }
+  const completed = planAgentExtras(plan, session, ascpPath, {
+    isDirectory: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isDirectory() ?? false,
+    isFile: (p) => fs.statSync(p, { throwIfNoEntry: false })?.isFile() ?? false,
+  });
+  plan = completed.plan;
+  for (const warning of completed.warnings) log.warn(warning);
 
   if (earlyExit) return exiting();
   if (invocation.dryRun) {

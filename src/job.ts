@@ -12,6 +12,7 @@ import type { AscpEvent } from "./mgmt/typing.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
+import { AGENT_DEFAULTS, ASCP_CODE } from "./generated/facts.js";
 
 export interface JobInput {
   session: SessionSpec;
@@ -81,7 +82,7 @@ export class Job {
     }
 
     const agent = session.agent ?? {};
-    const resume: ResumePolicy = { iter_max: 7, sleep_initial: 2, sleep_factor: 2, sleep_max: 60, ...agent.resume };
+    const resume: ResumePolicy = { ...AGENT_DEFAULTS.resume, ...agent.resume };
     const env = { ...process.env, ...plan.env };
     for (let i = 0; i < plan.sessionCount; i++) {
       this.sessions.push(
@@ -93,7 +94,7 @@ export class Job {
             fileListPath: this.fileList?.path,
             env,
             cwd: process.cwd(),
-            spawnTimeoutMs: (agent.spawn_timeout_sec ?? 3) * 1000,
+            spawnTimeoutMs: (agent.spawn_timeout_sec ?? AGENT_DEFAULTS.spawn_timeout_sec) * 1000,
             resume,
             graceMs: 2000,
             maxFrameBytes: MAX_FRAME_BYTES,
@@ -108,7 +109,7 @@ export class Job {
     );
 
     // Sessions start spawn_delay_sec apart; one that fails (after its retries) stops its siblings.
-    const delayMs = (agent.spawn_delay_sec ?? 2) * 1000;
+    const delayMs = (agent.spawn_delay_sec ?? AGENT_DEFAULTS.spawn_delay_sec) * 1000;
     const outcomes: Promise<SessionOutcome>[] = [];
     let siblingFailed = false;
     let wakeFailed!: () => void;
@@ -118,7 +119,7 @@ export class Job {
       // After a cancel or a failed session the job is over: later sessions are not started at all.
       if (this.cancelled || siblingFailed || runner.stopping) {
         const outcome = notStarted(i, "cancelled");
-        if (siblingFailed && !this.cancelled) outcome.error = { source: "engine", code: 28, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
+        if (siblingFailed && !this.cancelled) outcome.error = { source: "engine", code: ASCP_CODE.USER_CANCEL, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
         outcomes.push(Promise.resolve(outcome));
         continue;
       }

@@ -1,16 +1,12 @@
-// Limits and exit statuses shared by the CLI and the job (DESIGN §6, §8).
+// Limits and exit statuses shared by the CLI and the job (docs/protocol.md §9, §5).
+// The values live in schema/facts.json; this module keeps the names the engine uses.
+import { LIMITS, EXIT_STATUS } from "./generated/facts.js";
 
 /** Longest stdin command line; longer ones are rejected (COMMAND_REJECTED) without being buffered. */
-export const MAX_LINE_BYTES = 1024 * 1024;
+export const MAX_LINE_BYTES = LIMITS.MAX_LINE_BYTES;
 /** Largest session spec (1,000,000 paths fit comfortably). */
-export const MAX_SPEC_BYTES = 256 * 1024 * 1024;
+export const MAX_SPEC_BYTES = LIMITS.MAX_SPEC_BYTES;
 /** Longest management frame line / frame from ascp. */
-export const MAX_FRAME_BYTES = 1024 * 1024;
+export const MAX_FRAME_BYTES = LIMITS.MAX_FRAME_BYTES;
 
-export const EXIT = {
-  OK: 0,
-  FAILED: 1,
-  INVALID_INPUT: 2,
-  NO_ASCP: 3,
-  CANCELLED: 130,
-} as const;
+export const EXIT = EXIT_STATUS;

@@ -4,7 +4,7 @@
 // (on Linux, process.stdout writes to a pipe synchronously: a full pipe would freeze the management socket too).
 // Events are serialized at once (a line is far smaller than the event object, and the object dies young) and go
 // out in batches, one write in flight at a time. When the reader falls behind, consecutive STATS of one session
-// replace each other, because they are cumulative (DESIGN §7). No other event is ever merged or dropped, and a
+// replace each other, because they are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a
 // reader that keeps up loses nothing.
 import fs from "node:fs";
 import net from "node:net";

@@ -10,6 +10,7 @@ import { ascpError } from "./mgmt/errors.js";
 import { sessionArgvWithOrigins, type Plan } from "./plan/plan.js";
 import type { Logger } from "./log.js";
 import type { ErrorInfo, SessionOutcome } from "./generated/events.js";
+import { ASCP_CODE, ENGINE_EVENT_TYPES } from "./generated/facts.js";
 
 export interface ResumePolicy {
   iter_max: number;
@@ -50,9 +51,7 @@ type AttemptEnd =
   | { kind: "exited_early"; exit: ProcessExit; argv: string[]; origins: string[]; refused: Refusal[] }
   | { kind: "stopped"; exit: ProcessExit | null };
 
-const USER_CANCEL = 28;
-const SOME_FILE_ERRS = 27;
-const ENGINE_TYPES = new Set(["SPAWN", "RETRY", "COMMAND_REJECTED", "WARNING", "RESULT", "DRY_RUN"]);
+const { USER_CANCEL, SOME_FILE_ERRS } = ASCP_CODE;
 /** Dictionary fields that can carry a credential back from ascp. */
 const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const CONNECTION_LOST = 16;
@@ -207,7 +206,7 @@ export class SessionRunner {
     const onFrame = (frame: Frame) => {
       const event = typeFrame(frame);
       // A Type ascp never uses but our own events do would be mistaken for ours downstream.
-      if (ENGINE_TYPES.has(event.type)) {
+      if (ENGINE_EVENT_TYPES.has(event.type)) {
         this.hooks.warning("malformed_frame", `ascp sent a frame of type ${event.type}, which only asession itself emits; dropped`);
         return;
       }

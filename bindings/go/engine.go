@@ -20,8 +20,8 @@ func engineCommand(explicit string) (name string, args []string, err error) {
 	switch {
 	case explicit != "":
 		path, err = lookEngine(explicit, "Options.Engine")
-	case os.Getenv("ASESSION_BIN") != "":
-		path, err = lookEngine(os.Getenv("ASESSION_BIN"), "$ASESSION_BIN")
+	case os.Getenv(contractEngineEnvVar) != "":
+		path, err = lookEngine(os.Getenv(contractEngineEnvVar), "$"+contractEngineEnvVar)
 	default:
 		path, err = exec.LookPath("asession")
 		if err != nil {
@@ -60,4 +60,37 @@ func lookEngine(p, from string) (string, error) {
 	}
 	// Absolute, because the engine runs in Options.Dir, where a relative path would point elsewhere.
 	return filepath.Abs(p)
+}
+
+// engineEnv is the engine's environment (contract: environment): base (or nothing when clear) with the caller's
+// "NAME=value" entries laid over it; an entry "NAME" without "=" removes that variable.
+func engineEnv(base, given []string, clear bool) []string {
+	vars := map[string]string{}
+	var order []string
+	set := func(kv string) {
+		name, value, hasValue := strings.Cut(kv, "=")
+		if _, seen := vars[name]; !seen {
+			order = append(order, name)
+		}
+		if hasValue {
+			vars[name] = value
+		} else {
+			delete(vars, name)
+		}
+	}
+	if !clear {
+		for _, kv := range base {
+			set(kv)
+		}
+	}
+	for _, kv := range given {
+		set(kv)
+	}
+	env := []string{}
+	for _, name := range order {
+		if value, ok := vars[name]; ok {
+			env = append(env, name+"="+value)
+		}
+	}
+	return env
 }

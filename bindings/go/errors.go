@@ -53,6 +53,8 @@ func (e *TransferError) Error() string {
 type EngineError struct {
 	// ExitCode is asession's exit status, -1 when a signal ended it.
 	ExitCode int
+	// Signal is the number of the signal that ended asession, 0 when it exited.
+	Signal int
 	// Stderr is the last part of what asession wrote to stderr.
 	Stderr string
 	// Err is how the process ended or what could not be read.

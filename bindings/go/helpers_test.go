@@ -5,6 +5,7 @@ package asession
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"os"
 	"os/exec"
@@ -74,11 +75,11 @@ func newFixture(t *testing.T, scenario string) *fixture {
 			t.Fatal(err)
 		}
 	}
-	// The caller's Aspera settings must not leak into the simulator.
+	// The caller's Aspera settings must not leak into the simulator: entries without "=" remove them.
 	var env []string
 	for _, kv := range os.Environ() {
-		if !strings.HasPrefix(kv, "ASPERA_") && !strings.HasPrefix(kv, "ASCP_") {
-			env = append(env, kv)
+		if strings.HasPrefix(kv, "ASPERA_") || strings.HasPrefix(kv, "ASCP_") {
+			env = append(env, strings.SplitN(kv, "=", 2)[0])
 		}
 	}
 	env = append(env, "ASCP_SIM_REMOTE_ROOT="+f.remote, "ASCP_SIM_RECORD="+f.record, "ASCP_SIM_STATE="+filepath.Join(dir, "state"))
@@ -143,40 +144,51 @@ func (f *fixture) records(t *testing.T, kind string) []map[string]any {
 // channel closes first.
 func until(t *testing.T, events <-chan Event, typ string) []Event {
 	t.Helper()
-	var seen []Event
-	deadline := time.After(60 * time.Second)
-	for {
-		select {
-		case ev, ok := <-events:
-			if !ok {
-				t.Fatalf("events ended before %s; saw %s", typ, types(seen))
-			}
-			seen = append(seen, ev)
-			if ev.Type == typ {
-				return seen
-			}
-		case <-deadline:
-			t.Fatalf("no %s event within 60 s; saw %s", typ, types(seen))
-		}
+	seen, closed := read(t, events, typ)
+	if closed {
+		t.Fatalf("events ended before %s; saw %s", typ, types(seen))
 	}
+	return seen
 }
 
 // drain reads the rest of the events.
 func drain(t *testing.T, events <-chan Event) []Event {
 	t.Helper()
-	var seen []Event
+	seen, _ := read(t, events, "")
+	return seen
+}
+
+// read collects events until one has type typ (never, for "") or the channel closes; it fails after 60 s.
+func read(t *testing.T, events <-chan Event, typ string) (seen []Event, closed bool) {
+	t.Helper()
 	deadline := time.After(60 * time.Second)
 	for {
 		select {
 		case ev, ok := <-events:
 			if !ok {
-				return seen
+				return seen, true
 			}
 			seen = append(seen, ev)
+			if typ != "" && ev.Type == typ {
+				return seen, false
+			}
 		case <-deadline:
-			t.Fatalf("events not closed within 60 s; saw %s", types(seen))
+			t.Fatalf("no %q event and no end of events within 60 s; saw %s", typ, types(seen))
 		}
 	}
+}
+
+// startPersistent starts a keepalive session of the fixture and reads its events up to SESSION.
+func (f *fixture) startPersistent(t *testing.T) (*Session, <-chan Event) {
+	t.Helper()
+	s, err := Start(context.Background(), f.spec(map[string]any{"keepalive": true}), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	events := s.Events()
+	until(t, events, "SESSION")
+	return s, events
 }
 
 func types(evs []Event) string {

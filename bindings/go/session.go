@@ -27,22 +27,25 @@ type Options struct {
 	Args []string
 	// Dir is the engine's working directory; empty means the current one.
 	Dir string
-	// Env is the engine's environment; nil means this process's environment.
+	// Env are "NAME=value" entries laid over this process's environment for the engine; an entry "NAME" without
+	// "=" removes that variable.
 	Env []string
+	// ClearEnv starts the engine's environment empty instead of from this process's: only Env is passed.
+	ClearEnv bool
 	// Stderr receives a copy of the engine's log; Wait's errors carry the last part of it either way.
 	Stderr io.Writer
 	// Grace is how long the engine may take to cancel cleanly after SIGTERM (context done, Cancel, Close) before
-	// it is killed. Zero means 10 seconds.
+	// it is killed. Zero means the contract's 10 seconds.
 	Grace time.Duration
 }
 
+// The client contract's values (schema/client-contract.json, generated into contract_gen.go).
 const (
-	defaultGrace = 10 * time.Second
+	defaultGrace = contractGraceSec
 	// pipeGrace is how long a pipe may stay silent after the engine exited before it is given up (a child of the
 	// engine may hold it open).
-	pipeGrace = 2 * time.Second
-	// stderrTail is how much of the engine's stderr is kept for error messages.
-	stderrTail = 8 << 10
+	pipeGrace  = contractPipeDrainSec
+	stderrTail = contractStderrTailBytes
 )
 
 // ErrInputClosed is returned by Send and friends after CloseInput.
@@ -93,7 +96,7 @@ func Start(ctx context.Context, spec any, opts *Options) (*Session, error) {
 		return nil, err
 	}
 	cmd := exec.Command(name, append(args, opts.Args...)...)
-	cmd.Dir, cmd.Env = opts.Dir, opts.Env
+	cmd.Dir, cmd.Env = opts.Dir, engineEnv(os.Environ(), opts.Env, opts.ClearEnv)
 	s := &Session{
 		cmd:    cmd,
 		grace:  opts.Grace,
@@ -196,9 +199,17 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 	outR.Close()
 	errR.Close()
 
-	switch {
-	case s.result == nil && s.ascpOnly && waitErr == nil && readErr == nil:
-	case s.result == nil:
+	exitCode, signal := s.cmd.ProcessState.ExitCode(), 0
+	if ws, ok := s.cmd.ProcessState.Sys().(syscall.WaitStatus); ok && ws.Signaled() {
+		signal = int(ws.Signal())
+	}
+	outcome := outcomeOf(s.result, exitCode, s.ascpOnly)
+	if readErr != nil && s.result == nil {
+		outcome = "engine_error" // stdout could not be read to its end: nothing says the engine finished
+	}
+	switch outcome {
+	case "result", "none":
+	case "engine_error":
 		cause := waitErr
 		if errors.Is(readErr, os.ErrClosed) {
 			readErr = errors.New("stdout stayed open after asession exited (held by a process it started)")
@@ -206,8 +217,8 @@ func (s *Session) run(ctx context.Context, outR, errR *os.File) {
 		if readErr != nil {
 			cause = errors.Join(waitErr, readErr)
 		}
-		s.err = &EngineError{ExitCode: s.cmd.ProcessState.ExitCode(), Stderr: s.stderr.String(), Err: cause}
-	case s.result.Status != "success":
+		s.err = &EngineError{ExitCode: exitCode, Signal: signal, Stderr: s.stderr.String(), Err: cause}
+	case "transfer_error":
 		s.err = newTransferError(s.result)
 	}
 	close(s.done)
@@ -225,8 +236,8 @@ func (s *Session) readEvents(r io.Reader) error {
 			ev, derr := DecodeEvent(line)
 			switch {
 			case ev.Raw == nil:
-				// Not an event at all: the engine only prints events, so say so where the logs go.
-				fmt.Fprintf(s.stderr, "asession (go binding): ignored a stdout line that is not an event: %v\n", derr)
+				// Not an event (contract: non_event_line): skipped, and said where the logs go.
+				fmt.Fprintf(s.stderr, "not an event: asession (go binding) skipped a stdout line: %v\n", derr)
 			case ev.Type == TypeResult && derr != nil:
 				resultErr = derr
 				s.queue.push(ev)
@@ -267,8 +278,9 @@ func (s *Session) Events() <-chan Event {
 
 // Wait waits for the engine to exit and returns its RESULT. The error is a *TransferError when RESULT says
 // failed or cancelled (the result is returned too), and an *EngineError (with the stderr tail) when the engine
-// printed no RESULT. A spec with "events": "ascp" makes the engine print no RESULT: Wait then returns a nil
-// result, and a nil error when the engine exited with 0. Wait does not need Events to be read.
+// printed no RESULT. A spec with "events": "ascp" makes the engine print
+// no RESULT: Wait then returns a nil result, and a nil error when the engine exited with 0. These are the rows of
+// the client contract's outcome table (schema/client-contract.json). Wait does not need Events to be read.
 func (s *Session) Wait() (*ResultEvent, error) {
 	<-s.done
 	return s.result, s.err
@@ -298,15 +310,45 @@ func (s *Session) SendRaw(line string) error {
 	return s.write([]byte(line + "\n"))
 }
 
+// CommandOption adds an optional field to a helper's command: FileBytes, ToSession.
+type CommandOption func(*commandFields)
+
+type commandFields struct {
+	fileBytes    string
+	sessionIndex *int64
+}
+
+// FileBytes sends only a byte range of the file ("start:end", either side may be empty); StartFile only.
+func FileBytes(r string) CommandOption {
+	return func(f *commandFields) { f.fileBytes = r }
+}
+
+// ToSession sends the command to one ascp of a multi-session job (0-based) instead of every session.
+func ToSession(index int) CommandOption {
+	return func(f *commandFields) {
+		i := int64(index)
+		f.sessionIndex = &i
+	}
+}
+
+func optionFields(opts []CommandOption) commandFields {
+	var f commandFields
+	for _, o := range opts {
+		o(&f)
+	}
+	return f
+}
+
 // StartFile queues a file in a persistent session; an empty destination is left out.
-func (s *Session) StartFile(source, destination string) error {
-	return s.Send(StartCommand{Source: source, Destination: destination})
+func (s *Session) StartFile(source, destination string, opts ...CommandOption) error {
+	f := optionFields(opts)
+	return s.Send(StartCommand{Source: source, Destination: destination, FileBytes: f.fileBytes, SessionIndex: f.sessionIndex})
 }
 
 // SetRate changes the target rate, the minimum rate (kbps) or the policy (fair, high, fixed, low) of a running
 // session; nil and "" leave that setting alone.
-func (s *Session) SetRate(kbps, minKbps *int, policy string) error {
-	c := RateCommand{Policy: policy}
+func (s *Session) SetRate(kbps, minKbps *int, policy string, opts ...CommandOption) error {
+	c := RateCommand{Policy: policy, SessionIndex: optionFields(opts).sessionIndex}
 	if kbps != nil {
 		c.Rate = Kbps(*kbps)
 	}
@@ -317,8 +359,8 @@ func (s *Session) SetRate(kbps, minKbps *int, policy string) error {
 }
 
 // Done tells a persistent session that no more files come; with linger, ascp finishes queued work first.
-func (s *Session) Done(linger bool) error {
-	c := DoneCommand{}
+func (s *Session) Done(linger bool, opts ...CommandOption) error {
+	c := DoneCommand{SessionIndex: optionFields(opts).sessionIndex}
 	if linger {
 		c.Operation = "Linger"
 	}
@@ -497,15 +539,9 @@ func (w *tailWriter) Write(p []byte) (int, error) {
 	return len(p), nil
 }
 
-// String is the kept tail, starting at a line boundary when it was cut.
+// String is the kept tail: exactly the last stderrTail bytes (a cut UTF-8 sequence reads as U+FFFD).
 func (w *tailWriter) String() string {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	b := w.buf
-	if len(b) == stderrTail {
-		if i := bytes.IndexByte(b, '\n'); i >= 0 {
-			b = b[i+1:]
-		}
-	}
-	return string(b)
+	return strings.ToValidUTF8(string(w.buf), "\uFFFD")
 }

@@ -88,13 +88,7 @@ func TestPersistentSessionStartFileAndDone(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "")
 	data := f.writeLocal(t, "a.bin", 20_000)
-	s, err := Start(context.Background(), f.spec(map[string]any{"keepalive": true}), f.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	events := s.Events()
-	until(t, events, "SESSION")
+	s, events := f.startPersistent(t)
 	if err := s.StartFile("a.bin", "b.bin"); err != nil {
 		t.Fatal(err)
 	}
@@ -122,13 +116,7 @@ func TestPersistentSessionStartFileAndDone(t *testing.T) {
 func TestSetRateReachesAscp(t *testing.T) {
 	t.Parallel()
 	f := newFixture(t, "")
-	s, err := Start(context.Background(), f.spec(map[string]any{"keepalive": true}), f.opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
-	events := s.Events()
-	until(t, events, "SESSION")
+	s, events := f.startPersistent(t)
 	if err := s.SetRate(intp(50000), intp(1000), "fair"); err != nil {
 		t.Fatal(err)
 	}

@@ -1,44 +1,37 @@
-// Field dictionary for the management protocol layer (src/mgmt), derived from the x-native / x-value
+// Prints the field dictionary for the management protocol layer (src/mgmt) from the model's x-native / x-value
 // annotations of events.schema.json (AscpEvent) and commands.schema.json, so the code never drifts from them.
 const EVENT_KINDS = new Set(["integer", "boolean", "rate", "path", "string"]);
 const COMMAND_KINDS = new Set([...EVENT_KINDS, "policy"]);
 
-function eventFields(schema) {
-  const props = schema.$defs.AscpEvent.properties;
+function eventFields(ascp) {
   const rows = [];
-  for (const [json, prop] of Object.entries(props)) {
+  for (const f of ascp.fields) {
     // Properties without x-native (session_index) are added by the engine, not sent by ascp.
-    if (prop["x-native"] === undefined) continue;
-    const kind = prop["x-value"];
-    if (!EVENT_KINDS.has(kind)) throw new Error(`events.schema.json AscpEvent.${json}: unknown x-value ${kind}`);
-    rows.push([prop["x-native"], json, kind]);
+    if (f.native === undefined) continue;
+    if (!EVENT_KINDS.has(f.value)) throw new Error(`events.schema.json AscpEvent.${f.key}: unknown x-value ${f.value}`);
+    rows.push([f.native, f.key, f.value]);
   }
   return rows;
 }
 
-function commandFields(schema) {
-  const types = [];
-  for (const { $ref } of schema.oneOf) {
-    const def = schema.$defs[$ref.replace("#/$defs/", "")];
-    const type = def.properties.type.const;
-    const fields = [];
-    // Schema property order is the wire order (matches the published Go command frames).
-    for (const [json, prop] of Object.entries(def.properties)) {
-      if (prop["x-native"] === undefined) continue;
-      const kind = prop["x-value"];
-      if (!COMMAND_KINDS.has(kind)) throw new Error(`commands.schema.json ${type}.${json}: unknown x-value ${kind}`);
-      fields.push([json, prop["x-native"], kind]);
-    }
-    types.push([type, fields]);
-  }
-  return types;
+function commandFields(commands) {
+  // Schema property order is the wire order (matches the published Go command frames).
+  return commands.map((c) => [
+    c.typeConst,
+    c.fields
+      .filter((f) => f.native !== undefined)
+      .map((f) => {
+        if (!COMMAND_KINDS.has(f.value)) throw new Error(`commands.schema.json ${c.typeConst}.${f.key}: unknown x-value ${f.value}`);
+        return [f.key, f.native, f.value];
+      }),
+  ]);
 }
 
 const q = (s) => JSON.stringify(s);
 
-export default async function generate({ loadSchema }) {
-  const events = eventFields(loadSchema("events.schema.json"));
-  const commands = commandFields(loadSchema("commands.schema.json"));
+export default async function generate({ model }) {
+  const events = eventFields(model.events.ascp);
+  const commands = commandFields(model.commands);
   const lines = [
     "// generated from schema/events.schema.json and schema/commands.schema.json by npm run gen; do not edit",
     "",

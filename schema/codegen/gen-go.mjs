@@ -1,4 +1,5 @@
-// Go types for bindings/go, from schema/events.schema.json and schema/commands.schema.json.
+// Prints the model's event and command types (schema/events.schema.json, schema/commands.schema.json) as Go for
+// bindings/go.
 // The output must be byte-for-byte what gofmt prints (the drift check compares bytes), so this file lays out
 // struct and const blocks itself, aligning columns the way gofmt's tabwriter does; bindings/go tests check it
 // with go/format.
@@ -71,44 +72,23 @@ function constBlock(doc, pairs) {
   return `// ${oneLine(doc)}\nconst (\n${laid.join("\n")}\n)\n`;
 }
 
-// Walks a schema's $defs and turns object definitions into Go structs.
-class Model {
+// Prints the model's object definitions as Go structs, each before the structs it contains.
+class Printer {
   // plainStrings: optional strings are plain (omitempty), for commands where "" is never a valid value.
-  constructor(schema, label, { plainStrings = false } = {}) {
-    this.defs = schema.$defs ?? {};
+  constructor(label, { plainStrings = false } = {}) {
     this.label = label;
     this.plainStrings = plainStrings;
     this.structs = new Map(); // Go name -> rendered struct
   }
 
-  deref(node) {
-    if (!node.$ref) return node;
-    const name = node.$ref.replace("#/$defs/", "");
-    const def = this.defs[name];
-    if (!def) throw new Error(`${this.label}: unknown $ref ${node.$ref}`);
-    const { $ref, ...rest } = node;
-    return { ...def, ...rest, "x-def": name };
-  }
-
   // Go type for a property; `optional` properties become pointers unless their zero value already means absent.
-  typeOf(raw, owner, key, optional) {
-    const node = this.deref(raw);
-    const def = node["x-def"];
-    if (def && HAND_WRITTEN.has(def)) return `*${def}`;
-    const alts = node.oneOf ?? node.anyOf;
-    if (alts) {
-      const real = alts.filter((a) => a.type !== "null");
-      if (real.length === 1 && real.length < alts.length) return this.pointer(this.typeOf(real[0], owner, key, false));
-      throw new Error(`${this.label}: ${owner}.${key}: no Go type for this union`);
-    }
-    if (Array.isArray(node.type)) {
-      const real = node.type.filter((t) => t !== "null");
-      if (real.length !== 1) throw new Error(`${this.label}: ${owner}.${key}: no Go type for ${node.type}`);
-      return this.pointer(this.typeOf({ ...node, type: real[0] }, owner, key, false));
-    }
-    if (node.const !== undefined || node.enum) return optional && !this.plainStrings ? "*string" : "string";
+  typeOf(t, owner, key, optional) {
+    if (t.def && HAND_WRITTEN.has(t.def)) return `*${t.def}`;
+    if (t.kind === "union") throw new Error(`${this.label}: ${owner}.${key}: no Go type for this union`);
+    if (t.nullable) return this.pointer(this.typeOf({ ...t, nullable: false }, owner, key, false));
+    if (t.kind === "const" || t.kind === "enum") return optional && !this.plainStrings ? "*string" : "string";
     let base;
-    switch (node.type) {
+    switch (t.kind) {
       case "string":
         if (this.plainStrings) return "string";
         base = "string";
@@ -123,15 +103,15 @@ class Model {
         base = "bool";
         break;
       case "array":
-        return `[]${this.typeOf(node.items, owner, key, false)}`;
+        return `[]${this.typeOf(t.items, owner, key, false)}`;
+      case "map":
+        if (t.values.kind === "any") throw new Error(`${this.label}: ${owner}.${key}: object without properties`);
+        return `map[string]${this.typeOf(t.values, owner, key, false)}`;
       case "object":
-        // A map (additionalProperties only): map[string]T.
-        if (!node.properties && typeof node.additionalProperties === "object") return `map[string]${this.typeOf(node.additionalProperties, owner, key, false)}`;
-        if (!node.properties) throw new Error(`${this.label}: ${owner}.${key}: object without properties`);
-        base = this.addStruct(def ?? `${owner}${goName(key)}`, node);
+        base = this.addStruct(t.obj.def ?? `${owner}${goName(key)}`, t.obj);
         break;
       default:
-        throw new Error(`${this.label}: ${owner}.${key}: no Go type for ${JSON.stringify(node.type)}`);
+        throw new Error(`${this.label}: ${owner}.${key}: no Go type for ${t.kind}`);
     }
     return optional ? this.pointer(base) : base;
   }
@@ -140,21 +120,20 @@ class Model {
     return type.startsWith("*") || type.startsWith("[]") ? type : `*${type}`;
   }
 
-  // Plain struct whose fields mirror the schema's properties; `skip` names properties left out.
-  addStruct(name, node, { skip = [], docs = {} } = {}) {
+  // Plain struct whose fields mirror the definition's; `skip` names fields left out.
+  addStruct(name, obj, { skip = [], docs = {} } = {}) {
     if (this.structs.has(name)) return name;
     this.structs.set(name, null); // reserve: nested types are rendered after their owner
-    const required = new Set(node.required ?? []);
     const fields = [];
-    for (const [key, prop] of Object.entries(node.properties)) {
-      if (skip.includes(key)) continue;
-      const optional = !required.has(key);
-      const type = this.typeOf(prop, name, key, optional);
-      const doc = prop.description ?? this.deref(prop).description ?? docs[key];
-      fields.push({ name: goName(key), type, tag: `json:"${key}${optional ? ",omitempty" : ""}"`, doc });
+    for (const f of obj.fields) {
+      if (skip.includes(f.key)) continue;
+      const optional = !f.required;
+      const type = this.typeOf(f.type, name, f.key, optional);
+      const doc = f.description ?? f.refDescription ?? docs[f.key];
+      fields.push({ name: goName(f.key), type, tag: `json:"${f.key}${optional ? ",omitempty" : ""}"`, doc });
     }
     checkNames(name, fields);
-    const doc = node.description ? `${name}: ${node.description}` : `${name} is defined in schema/${this.label}.`;
+    const doc = obj.description ? `${name}: ${obj.description}` : `${name} is defined in schema/${this.label}.`;
     this.structs.set(name, struct(name, doc, fields));
     return name;
   }
@@ -170,19 +149,19 @@ function checkNames(owner, fields) {
 }
 
 // AscpEvent: every known field is a pointer chosen by its x-value kind; values kept as text go to Unparsed.
-function ascpEvent(node) {
+function ascpEvent(obj) {
   const fields = [];
   const names = [];
   const cases = [];
-  for (const [key, prop] of Object.entries(node.properties)) {
+  for (const { key, value, type: t, description } of obj.fields) {
     let type;
     if (key === "type") type = "string";
-    else if (prop["x-value"] === "integer" || prop["x-value"] === "rate" || (!prop["x-value"] && prop.type === "integer")) type = "*int64";
-    else if (prop["x-value"] === "boolean") type = "*bool";
-    else if (prop["x-value"] === "path" || prop["x-value"] === "string") type = "*string";
-    else throw new Error(`AscpEvent.${key}: no Go type for x-value ${prop["x-value"]}`);
+    else if (value === "integer" || value === "rate" || (!value && t.kind === "integer")) type = "*int64";
+    else if (value === "boolean") type = "*bool";
+    else if (value === "path" || value === "string") type = "*string";
+    else throw new Error(`AscpEvent.${key}: no Go type for x-value ${value}`);
     const name = goName(key);
-    fields.push({ name, type, tag: `json:"${key}${key === "type" ? "" : ",omitempty"}"`, doc: prop.description });
+    fields.push({ name, type, tag: `json:"${key}${key === "type" ? "" : ",omitempty"}"`, doc: description });
     if (key === "type") continue;
     names.push(key);
     cases.push(`\tcase ${goStr(key)}:\n\t\treturn &e.${name}`);
@@ -201,45 +180,27 @@ function ascpEvent(node) {
   });
   checkNames("AscpEvent", fields);
   return [
-    struct("AscpEvent", `AscpEvent: ${node.description}`, fields),
+    struct("AscpEvent", `AscpEvent: ${obj.description}`, fields),
     `// ascpEventFields lists the JSON names of AscpEvent's typed fields besides type, in schema order.\nvar ascpEventFields = []string{\n${names.map((n) => `\t${goStr(n)},`).join("\n")}\n}\n`,
     `// field returns a pointer to the typed field for a JSON name (**int64, **bool or **string), or nil.\nfunc (e *AscpEvent) field(name string) any {\n\tswitch name {\n${cases.join("\n")}\n\t}\n\treturn nil\n}\n`,
   ];
 }
 
-export default async function generate({ loadSchema }) {
-  const events = loadSchema("events.schema.json");
-  const commands = loadSchema("commands.schema.json");
-  const ev = new Model(events, "events.schema.json");
-  const cmd = new Model(commands, "commands.schema.json", { plainStrings: true });
+export default async function generate({ model }) {
+  const ev = new Printer("events.schema.json");
+  const cmd = new Printer("commands.schema.json", { plainStrings: true });
 
   // Engine events are the oneOf members whose type is a const; the one without is the ascp event.
-  const kinds = [];
-  let ascpDef = null;
-  for (const ref of events.oneOf) {
-    const def = ref.$ref.replace("#/$defs/", "");
-    const node = events.$defs[def];
-    const constType = node.properties?.type?.const;
-    if (constType === undefined) {
-      if (ascpDef) throw new Error(`events.schema.json: two event definitions without a const type (${ascpDef}, ${def})`);
-      ascpDef = def;
-      continue;
-    }
-    const short = def.replace(/Event$/, "");
-    ev.addStruct(def, node, { docs: { type: `Type is always ${constType}.` } });
-    kinds.push({ def, short, constType, constName: `Type${short}` });
-  }
-  if (ascpDef !== "AscpEvent") throw new Error(`events.schema.json: expected AscpEvent as the ascp event, got ${ascpDef}`);
-
-  const commandDefs = [];
-  for (const ref of commands.oneOf) {
-    const def = ref.$ref.replace("#/$defs/", "");
-    const node = commands.$defs[def];
-    const constType = node.properties?.type?.const;
-    if (constType === undefined) throw new Error(`commands.schema.json: ${def} has no const type`);
-    cmd.addStruct(def, node, { skip: ["type"] });
-    commandDefs.push({ def, constType });
-  }
+  if (model.events.ascp.def !== "AscpEvent") throw new Error(`events.schema.json: expected AscpEvent as the ascp event, got ${model.events.ascp.def}`);
+  const kinds = model.events.engine.map((obj) => {
+    const short = obj.def.replace(/Event$/, "");
+    ev.addStruct(obj.def, obj, { docs: { type: `Type is always ${obj.typeConst}.` } });
+    return { def: obj.def, short, constType: obj.typeConst, constName: `Type${short}` };
+  });
+  const commandDefs = model.commands.map((obj) => {
+    cmd.addStruct(obj.def, obj, { skip: ["type"] });
+    return { def: obj.def, constType: obj.typeConst };
+  });
   for (const name of cmd.structs.keys()) {
     if (ev.structs.has(name)) throw new Error(`${name} is defined by both schemas`);
   }
@@ -304,7 +265,7 @@ func (c ${def}) MarshalJSON() ([]byte, error) {
     ),
     struct("Event", "Event is one line of asession's stdout: Type and Raw always, and the decoded form in the field that matches Type.", eventFields),
     decode,
-    ...ascpEvent(events.$defs.AscpEvent),
+    ...ascpEvent(model.events.ascp),
     ...[...ev.structs.values()],
     ...[...cmd.structs.values()],
     ...marshalers,

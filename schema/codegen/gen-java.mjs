@@ -1,4 +1,5 @@
-// Java types for bindings/java, generated from schema/events.schema.json.
+// Prints the model's event types (schema/events.schema.json) as Java for bindings/java. The JSON reading they call
+// (Decoding) is an ordinary source file of the same package, bindings/java/.../generated/Decoding.java.
 // AscpEvent is lenient (a value ascp sent that does not parse as its type reads as null; the text stays
 // reachable through text() and raw()); engine events are strict records, since the engine owns their shape.
 const PKG = "dev.asession.generated";
@@ -27,85 +28,76 @@ const esc = (text) =>
   text.trim().replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;").replace(/\*\//g, "*&#47;").replace(/@/g, "&#64;");
 const javadoc = (text, indent) => `${indent}/** ${esc(text)} */\n`;
 
-// Field shape of an engine-event property: { type, read } where read is a Java expression over node `n`.
-function engineField(name, givenProp, required, nested) {
+// Field shape of an engine-event field: { type, read } where read is a Java expression over node `n`.
+function engineField(f, nested) {
+  const name = f.key;
   const key = str(name);
-  const nullable =
-    (Array.isArray(givenProp.type) && givenProp.type.includes("null")) || (givenProp.oneOf ?? []).some((o) => o.type === "null");
-  const mandatory = required && !nullable;
-  // oneOf [null, X] is X that may be null.
-  const alternatives = (givenProp.oneOf ?? []).filter((o) => o.type !== "null");
-  const prop = alternatives.length === 1 ? { description: givenProp.description, ...alternatives[0] } : givenProp;
-  if (prop.$ref) {
-    const t = prop.$ref.split("/").pop();
-    return { type: t, read: `Decoding.object(n, ${key}, ${mandatory}, ${t}::from)` };
-  }
-  const base = Array.isArray(prop.type) ? prop.type.find((t) => t !== "null") : prop.type;
-  if (base === "array") {
-    const items = prop.items;
-    let t;
-    if (items.$ref) t = items.$ref.split("/").pop();
-    else if (items.type === "string") t = null;
-    else if (items.type === "object" && items.properties) {
+  const t = f.type;
+  const mandatory = f.required && !t.nullable;
+  if (t.kind === "object" && t.def) return { type: t.def, read: `Decoding.object(n, ${key}, ${mandatory}, ${t.def}::from)` };
+  if (t.kind === "array") {
+    const items = t.items;
+    let itemType;
+    if (items.kind === "object" && items.def) itemType = items.def;
+    else if (items.kind === "string") itemType = null;
+    else if (items.kind === "object") {
       // Inline item objects become a nested record named after the array, singular: sessions → Session.
-      t = pascal(name).replace(/s$/, "");
-      nested.push(record(t, items, { nested: true }));
+      itemType = pascal(name).replace(/s$/, "");
+      nested.push(record(itemType, items.obj, { nested: true }));
     } else throw new Error(`gen-java: unsupported array items for ${name}`);
-    return t
-      ? { type: `java.util.List<${t}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${t}::from)` }
+    return itemType
+      ? { type: `java.util.List<${itemType}>`, read: `Decoding.list(n, ${key}, ${mandatory}, ${itemType}::from)` }
       : { type: "java.util.List<String>", read: `Decoding.list(n, ${key}, ${mandatory}, Decoding::string)` };
   }
-  if (base === "object" && !prop.properties) {
-    if (prop.additionalProperties?.type !== "string") throw new Error(`gen-java: unsupported map values for ${name}`);
+  if (t.kind === "map") {
+    if (t.values.kind !== "string") throw new Error(`gen-java: unsupported map values for ${name}`);
     return { type: "java.util.Map<String, String>", read: `Decoding.stringMap(n, ${key}, ${mandatory})` };
   }
-  if (base === "object") {
-    const t = pascal(name);
-    nested.push(record(t, prop, { nested: true }));
-    return { type: t, read: `Decoding.object(n, ${key}, ${mandatory}, ${t}::from)` };
+  if (t.kind === "object") {
+    const nestedType = pascal(name);
+    // Reached through oneOf [null, object], the object's own description is the property's.
+    nested.push(record(nestedType, t.obj, { nested: true, description: f.description }));
+    return { type: nestedType, read: `Decoding.object(n, ${key}, ${mandatory}, ${nestedType}::from)` };
   }
+  // [Java type when required, when it may be null, Decoding's reader of that JSON type]
   const scalar = {
-    integer: mandatory ? ["long", "requiredLong"] : ["Long", "optionalLong"],
-    number: mandatory ? ["double", "requiredDouble"] : ["Double", "optionalDouble"],
-    boolean: mandatory ? ["boolean", "requiredBoolean"] : ["Boolean", "optionalBoolean"],
-    string: ["String", mandatory ? "requiredString" : "optionalString"],
+    integer: ["long", "Long", "LONG"],
+    number: ["double", "Double", "DOUBLE"],
+    boolean: ["boolean", "Boolean", "BOOLEAN"],
+    string: ["String", "String", "STRING"],
   };
-  const kind = base ?? (prop.enum || prop.const !== undefined ? "string" : undefined);
-  if (!scalar[kind]) throw new Error(`gen-java: unsupported type for ${name}: ${JSON.stringify(prop)}`);
-  const [type, reader] = scalar[kind];
-  return { type, read: `Decoding.${reader}(n, ${key})` };
+  const kind = t.kind === "enum" || t.kind === "const" ? "string" : t.kind;
+  if (!scalar[kind]) throw new Error(`gen-java: unsupported type for ${name}: ${JSON.stringify(t)}`);
+  const [required, optional, reader] = scalar[kind];
+  return { type: mandatory ? required : optional, read: `Decoding.field(n, ${key}, ${mandatory}, Decoding.${reader})` };
 }
 
-function describe(name, def, required) {
-  const ref = (def.oneOf ?? []).find((o) => o.$ref)?.$ref ?? def.$ref ?? def.items?.$ref;
-  let doc = def.description ?? (def.enum ? `One of: ${def.enum.join(", ")}.` : ref ? `${ref.split("/").pop()}.` : `${pascal(name)}.`);
-  if (!required) doc += " Null when absent.";
-  else if ((def.oneOf ?? []).some((o) => o.type === "null") || (Array.isArray(def.type) && def.type.includes("null"))) doc += " May be null.";
+function describe(f) {
+  const t = f.type;
+  const ref = t.kind === "array" ? t.items.def : t.def;
+  let doc = f.description ?? (t.kind === "enum" ? `One of: ${t.values.join(", ")}.` : ref ? `${ref}.` : `${pascal(f.key)}.`);
+  if (!f.required) doc += " Null when absent.";
+  else if (t.nullable) doc += " May be null.";
   return doc;
 }
 
 // A record for an engine event (with raw, and type() from its const) or a nested object.
-function record(name, schema, { nested = false, event = false } = {}) {
-  const required = new Set(schema.required ?? []);
+function record(name, obj, { nested = false, event = false, description } = {}) {
   const indent = nested ? "  " : "";
   const inner = [];
   const fields = [];
-  let typeConst = null;
-  for (const [prop, def] of Object.entries(schema.properties)) {
-    if (prop === "type" && event) {
-      typeConst = def.const;
-      continue;
-    }
-    const { type, read } = engineField(prop, def, required.has(prop), inner);
-    fields.push({ name: member(prop), type, read, doc: describe(prop, def, required.has(prop)) });
+  for (const f of obj.fields) {
+    if (f.key === "type" && event) continue;
+    const { type, read } = engineField(f, inner);
+    fields.push({ name: member(f.key), type, read, doc: describe(f) });
   }
   if (event) fields.push({ name: "raw", type: "String", read: "raw", doc: "The event exactly as the engine printed it (one JSON line)." });
   const docs = fields.map((f) => `${indent} * @param ${f.name} ${esc(f.doc)}`);
-  let out = `${indent}/**\n${indent} * ${esc(schema.description ?? name)}\n${indent} *\n${docs.join("\n")}\n${indent} */\n`;
+  let out = `${indent}/**\n${indent} * ${esc(obj.description ?? description ?? name)}\n${indent} *\n${docs.join("\n")}\n${indent} */\n`;
   const params = fields.map((f) => `${indent}    ${f.type} ${f.name}`).join(",\n");
   out += `${indent}public record ${name}(\n${params})${event ? " implements Event" : ""} {\n`;
   if (event) {
-    out += `${indent}  /** The type this event carries on the wire. */\n${indent}  public static final String TYPE = ${str(typeConst)};\n\n`;
+    out += `${indent}  /** The type this event carries on the wire. */\n${indent}  public static final String TYPE = ${str(obj.typeConst)};\n\n`;
     out += `${indent}  @Override\n${indent}  public String type() {\n${indent}    return TYPE;\n${indent}  }\n\n`;
   }
   for (const n of inner) out += n + "\n";
@@ -121,10 +113,9 @@ function fileOf(name, body, imports = ["com.fasterxml.jackson.databind.JsonNode"
   return { path: `${DIR}/${name}.java`, content: `${HEADER}package ${PKG};\n\n${imp}${imp ? "\n" : ""}${body}` };
 }
 
-function ascpEvent(schema) {
-  const props = Object.entries(schema.properties);
-  const fields = props.map(([name, def]) => {
-    const kind = def["x-value"] ?? def.type;
+function ascpEvent(obj) {
+  const fields = obj.fields.map(({ key: name, value, type: t, description, native }) => {
+    const kind = value ?? t.kind;
     const [type, reader] = {
       integer: ["Long", "ascpInteger"],
       rate: ["Long", "ascpInteger"],
@@ -133,90 +124,43 @@ function ascpEvent(schema) {
       path: ["String", "ascpString"],
     }[kind] ?? [];
     if (!type) throw new Error(`gen-java: unsupported x-value ${kind} for ${name}`);
-    let doc = def.description ?? "";
+    let doc = description ?? "";
     if (kind === "rate") doc += " Null when ascp sent a percentage: read it with text().";
     else if (type !== "String") doc += " Null when absent or when ascp's text did not parse: text() keeps it.";
     else doc += " Null when absent.";
-    return { json: name, name: member(name), type, reader, doc: `${name} (${def["x-native"] ?? "engine"}): ${doc}` };
+    return { json: name, name: member(name), type, reader, doc: `${name} (${native ?? "engine"}): ${doc}` };
   });
   let body = javadoc(
-    `${schema.description} Unknown fields are in extra(); text(name) gives any field as ascp's value text.`,
+    `${obj.description} Unknown fields are in extra(); text(name) gives any field as ascp's value text.`,
     "",
   );
-  body += "public final class AscpEvent implements Event {\n";
+  body += "public final class AscpEvent extends AscpEventBase implements Event {\n";
   body += `  static final Set<String> KNOWN_FIELDS = Set.of(\n${fields.map((f) => `      ${str(f.json)}`).join(",\n")});\n\n`;
   for (const f of fields) body += `  private final ${f.type} ${f.name};\n`;
-  body += "  private final Map<String, String> fields;\n  private final String raw;\n\n";
-  body += "  private AscpEvent(JsonNode n, String raw) {\n";
+  body += "\n  private AscpEvent(JsonNode n, String raw) {\n    super(n, raw, KNOWN_FIELDS);\n";
   for (const f of fields) body += `    this.${f.name} = Decoding.${f.reader}(n, ${str(f.json)});\n`;
-  body += "    this.fields = Decoding.texts(n);\n    this.raw = raw;\n  }\n\n";
-  body += "  static AscpEvent from(JsonNode n, String raw) {\n    return new AscpEvent(n, raw);\n  }\n\n";
-  for (const f of fields) body += `${javadoc(f.doc, "  ")}  public ${f.type} ${f.name}() {\n    return ${f.name};\n  }\n\n`;
-  body += `  /** The event exactly as the engine printed it (one JSON line). */
-  @Override
-  public String raw() {
-    return raw;
-  }
-
-  /** Any field of this event by its snake_case name, as text (numbers in decimal, booleans true/false); null when absent. */
-  public String text(String name) {
-    return fields.get(name);
-  }
-
-  /** Fields this binding has no accessor for (new ascp fields), by snake_case name, in arrival order. */
-  public Map<String, String> extra() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    fields.forEach((k, v) -> {
-      if (!KNOWN_FIELDS.contains(k)) extra.put(k, v);
-    });
-    return Collections.unmodifiableMap(extra);
-  }
-
-  @Override
-  public String toString() {
-    return raw;
-  }
-}
-`;
-  return fileOf("AscpEvent", body, [
-    "com.fasterxml.jackson.databind.JsonNode",
-    "java.util.Collections",
-    "java.util.LinkedHashMap",
-    "java.util.Map",
-    "java.util.Set",
-  ]);
+  body += "  }\n\n  static AscpEvent from(JsonNode n, String raw) {\n    return new AscpEvent(n, raw);\n  }\n";
+  for (const f of fields) body += `\n${javadoc(f.doc, "  ")}  public ${f.type} ${f.name}() {\n    return ${f.name};\n  }\n`;
+  body += "}\n";
+  return fileOf("AscpEvent", body, ["com.fasterxml.jackson.databind.JsonNode", "java.util.Set"]);
 }
 
-function eventInterface(defs, engineEvents) {
-  const permits = ["AscpEvent", ...engineEvents].join(", ");
-  const cases = engineEvents.map((d) => `        case ${str(defs[d].properties.type.const)} -> ${d}.from(n, line);`).join("\n");
+function eventInterface(engineEvents) {
+  const permits = ["AscpEvent", ...engineEvents.map((e) => e.def)].join(", ");
+  const cases = engineEvents.map((e) => `        case ${str(e.typeConst)} -> ${e.def}.from(n, line);`).join("\n");
+  // The fixed parts live in hand-written files: EventLine (type(), raw()) and Decoding (eventNode, eventError).
   const body = `/** One line of asession's stdout: an ascp event or one of the engine's own events. */
-public sealed interface Event permits ${permits} {
-  /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
-  String type();
-
-  /** The event exactly as the engine printed it (one JSON line). */
-  String raw();
-
-  /**
-   * Decodes one stdout line of the engine.
-   *
-   * @throws IllegalArgumentException when the line is not a JSON object with a string type, or an engine event
-   *     misses a required field or has one of the wrong type
-   */
+public sealed interface Event extends EventLine permits ${permits} {
+  /** Decodes one stdout line of the engine; IllegalArgumentException when it is not an event or an engine event breaks its schema. */
   static Event decode(String line) {
-    JsonNode n = Decoding.parse(line);
-    JsonNode type = n.get("type");
-    if (type == null || !type.isTextual()) {
-      throw new IllegalArgumentException("event without a string \\"type\\": " + Decoding.excerpt(line));
-    }
+    JsonNode n = Decoding.eventNode(line);
     try {
-      return switch (type.textValue()) {
+      return switch (n.get("type").textValue()) {
 ${cases}
         default -> AscpEvent.from(n, line);
       };
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(type.textValue() + " event: " + e.getMessage() + ": " + Decoding.excerpt(line), e);
+      throw Decoding.eventError(n, e, line);
     }
   }
 }
@@ -224,187 +168,11 @@ ${cases}
   return fileOf("Event", body);
 }
 
-const DECODING = `/** JSON reading shared by the generated types. */
-final class Decoding {
-  // No length limits: the engine's lines are trusted and a long path list must not fail a session.
-  private static final ObjectMapper MAPPER =
-      new ObjectMapper(
-          JsonFactory.builder()
-              .streamReadConstraints(
-                  StreamReadConstraints.builder()
-                      .maxStringLength(Integer.MAX_VALUE)
-                      .maxNumberLength(Integer.MAX_VALUE)
-                      .build())
-              .build());
-
-  private Decoding() {}
-
-  static JsonNode parse(String line) {
-    JsonNode n;
-    try {
-      n = MAPPER.readTree(line);
-    } catch (JsonProcessingException e) {
-      throw new IllegalArgumentException("not JSON (" + e.getOriginalMessage() + "): " + excerpt(line), e);
-    }
-    if (n == null || !n.isObject()) throw new IllegalArgumentException("not a JSON object: " + excerpt(line));
-    return n;
-  }
-
-  static String excerpt(String line) {
-    return line.length() <= 200 ? line : line.substring(0, 200) + "... (" + line.length() + " chars)";
-  }
-
-  private static JsonNode present(JsonNode o, String name, boolean required) {
-    JsonNode v = o.get(name);
-    if (v == null || v.isNull()) {
-      if (required) throw new IllegalArgumentException("missing field \\"" + name + "\\"");
-      return null;
-    }
-    return v;
-  }
-
-  private static IllegalArgumentException wrong(String name, String expected, JsonNode v) {
-    return new IllegalArgumentException("field \\"" + name + "\\" is not " + expected + ": " + v);
-  }
-
-  private static Long longOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isIntegralNumber() || !v.canConvertToLong()) throw wrong(name, "an integer", v);
-    return v.longValue();
-  }
-
-  static long requiredLong(JsonNode o, String name) {
-    return longOf(name, present(o, name, true));
-  }
-
-  static Long optionalLong(JsonNode o, String name) {
-    return longOf(name, present(o, name, false));
-  }
-
-  private static Double doubleOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isNumber()) throw wrong(name, "a number", v);
-    return v.doubleValue();
-  }
-
-  static double requiredDouble(JsonNode o, String name) {
-    return doubleOf(name, present(o, name, true));
-  }
-
-  static Double optionalDouble(JsonNode o, String name) {
-    return doubleOf(name, present(o, name, false));
-  }
-
-  private static Boolean booleanOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isBoolean()) throw wrong(name, "a boolean", v);
-    return v.booleanValue();
-  }
-
-  static boolean requiredBoolean(JsonNode o, String name) {
-    return booleanOf(name, present(o, name, true));
-  }
-
-  static Boolean optionalBoolean(JsonNode o, String name) {
-    return booleanOf(name, present(o, name, false));
-  }
-
-  static String string(JsonNode v) {
-    if (!v.isTextual()) throw wrong("item", "a string", v);
-    return v.textValue();
-  }
-
-  private static String stringOf(String name, JsonNode v) {
-    if (v == null) return null;
-    if (!v.isTextual()) throw wrong(name, "a string", v);
-    return v.textValue();
-  }
-
-  static String requiredString(JsonNode o, String name) {
-    return stringOf(name, present(o, name, true));
-  }
-
-  static String optionalString(JsonNode o, String name) {
-    return stringOf(name, present(o, name, false));
-  }
-
-  static <T> T object(JsonNode o, String name, boolean required, Function<JsonNode, T> read) {
-    JsonNode v = present(o, name, required);
-    if (v == null) return null;
-    if (!v.isObject()) throw wrong(name, "an object", v);
-    return read.apply(v);
-  }
-
-  static Map<String, String> stringMap(JsonNode o, String name, boolean required) {
-    JsonNode v = present(o, name, required);
-    if (v == null) return null;
-    if (!v.isObject()) throw wrong(name, "an object", v);
-    Map<String, String> map = new LinkedHashMap<>();
-    v.fields().forEachRemaining(e -> map.put(e.getKey(), stringOf(name + "." + e.getKey(), e.getValue())));
-    return Collections.unmodifiableMap(map);
-  }
-
-  static <T> List<T> list(JsonNode o, String name, boolean required, Function<JsonNode, T> read) {
-    JsonNode v = present(o, name, required);
-    if (v == null) return null;
-    if (!v.isArray()) throw wrong(name, "an array", v);
-    List<T> items = new ArrayList<>(v.size());
-    for (JsonNode item : v) items.add(read.apply(item));
-    return Collections.unmodifiableList(items);
-  }
-
-  // ascp fields: the engine leaves a value that does not parse as the text ascp sent, which reads as null here.
-  static Long ascpInteger(JsonNode o, String name) {
-    JsonNode v = o.get(name);
-    return v != null && v.isIntegralNumber() && v.canConvertToLong() ? v.longValue() : null;
-  }
-
-  static Boolean ascpBoolean(JsonNode o, String name) {
-    JsonNode v = o.get(name);
-    return v != null && v.isBoolean() ? v.booleanValue() : null;
-  }
-
-  static String ascpString(JsonNode o, String name) {
-    JsonNode v = o.get(name);
-    return v == null || v.isNull() ? null : text(v);
-  }
-
-  private static String text(JsonNode v) {
-    return v.isTextual() ? v.textValue() : v.toString();
-  }
-
-  static Map<String, String> texts(JsonNode o) {
-    Map<String, String> all = new LinkedHashMap<>();
-    o.fields().forEachRemaining(e -> all.put(e.getKey(), e.getValue().isNull() ? null : text(e.getValue())));
-    return Collections.unmodifiableMap(all);
-  }
-}
-`;
-
-export default async function generate({ loadSchema }) {
-  const events = loadSchema("events.schema.json");
-  const defs = events.$defs;
-  // Engine events are the top-level alternatives besides AscpEvent; every other def is a nested type.
-  const engineEvents = events.oneOf.map((o) => o.$ref.split("/").pop()).filter((d) => d !== "AscpEvent");
-  const files = [eventInterface(defs, engineEvents), ascpEvent(defs.AscpEvent)];
-  files.push(
-    fileOf("Decoding", DECODING, [
-      "com.fasterxml.jackson.core.JsonFactory",
-      "com.fasterxml.jackson.core.JsonProcessingException",
-      "com.fasterxml.jackson.core.StreamReadConstraints",
-      "com.fasterxml.jackson.databind.JsonNode",
-      "com.fasterxml.jackson.databind.ObjectMapper",
-      "java.util.ArrayList",
-      "java.util.Collections",
-      "java.util.LinkedHashMap",
-      "java.util.List",
-      "java.util.Map",
-      "java.util.function.Function",
-    ]),
-  );
-  for (const d of engineEvents) files.push(fileOf(d, record(d, defs[d], { event: true })));
-  for (const d of Object.keys(defs).filter((d) => d !== "AscpEvent" && !engineEvents.includes(d))) {
-    files.push(fileOf(d, record(d, defs[d])));
-  }
+export default async function generate({ model }) {
+  // Engine events are the top-level alternatives besides the ascp event; every other definition is a nested type.
+  const { engine, ascp, others } = model.events;
+  const files = [eventInterface(engine), ascpEvent(ascp)];
+  for (const obj of engine) files.push(fileOf(obj.def, record(obj.def, obj, { event: true })));
+  for (const obj of others) files.push(fileOf(obj.def, record(obj.def, obj)));
   return files;
 }

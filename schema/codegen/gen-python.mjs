@@ -1,4 +1,5 @@
-// Python types for bindings/python, from schema/events.schema.json and schema/commands.schema.json.
+// Prints the model's event and command types (schema/events.schema.json, schema/commands.schema.json) as Python
+// for bindings/python.
 // Events become frozen dataclasses that keep the JSON they came from (`raw`), so a field the schema does not
 // name yet is never lost; commands become TypedDicts (they are plain dicts on the wire).
 // The output must stay valid on Python 3.9: typing.Optional/Union/List/Dict only, no `X | Y`.
@@ -16,45 +17,37 @@ const docstring = (text, indent) => `${indent}"""${oneLine(text).replace(/\\/g, 
 const frozenset = (items, indent) => `frozenset(\n${indent}    (\n${items.map((i) => `${indent}        ${pyStr(i)},\n`).join("")}${indent}    )\n${indent})`;
 const pascal = (key) => key.replace(/(^|_)([a-z0-9])/g, (_, __, c) => c.toUpperCase());
 
-// Walks one schema and collects the object definitions that become Python classes.
-class Model {
-  constructor(schema) {
-    this.defs = schema.$defs ?? {};
-    this.classes = new Map(); // class name -> { name, schema }
+// Prints the model's types as Python: collects the object definitions that become classes, in the order they
+// are first met (each class before the classes it contains).
+class Printer {
+  constructor() {
+    this.classes = new Map(); // class name -> ObjectDef
   }
 
-  deref(node) {
-    while (node && node.$ref) {
-      const name = node.$ref.replace("#/$defs/", "");
-      const { $ref, ...rest } = node;
-      node = { ...this.defs[name], ...rest, "x-def": name };
-    }
-    return node;
-  }
-
-  isObject(node) {
-    return node && node.type === "object" && node.properties;
-  }
-
-  // Registers an object schema as a class and returns its name.
-  classFor(node, fallbackName) {
-    const name = node.title ?? node["x-def"] ?? fallbackName;
+  // Registers an object definition as a class and returns its name.
+  classFor(obj) {
+    const name = obj.title ?? obj.def ?? obj.path.root + obj.path.keys.map(pascal).join("");
     if (!this.classes.has(name)) {
-      this.classes.set(name, { name, schema: node });
-      for (const [key, prop] of Object.entries(node.properties)) this.typeOf(prop, `${name}${pascal(key)}`);
+      this.classes.set(name, obj);
+      for (const f of obj.fields) this.typeOf(f.type);
     }
     return name;
   }
 
-  // Python annotation for a schema node; `owner` names nested object classes.
-  typeOf(raw, owner) {
-    const node = this.deref(raw);
-    if (node.const !== undefined) return `Literal[${pyStr(node.const)}]`;
-    if (node.enum) return `Literal[${node.enum.map(pyStr).join(", ")}]`;
-    const alts = node.oneOf ?? node.anyOf;
-    if (alts) return this.union(alts.map((alt) => this.typeOf(alt, owner)));
-    if (Array.isArray(node.type)) return this.union(node.type.map((t) => this.typeOf({ ...node, type: t }, owner)));
-    switch (node.type) {
+  // Python annotation for a type node.
+  typeOf(t) {
+    const base = this.baseType(t);
+    return t.nullable ? this.union([base, "None"]) : base;
+  }
+
+  baseType(t) {
+    switch (t.kind) {
+      case "const":
+        return `Literal[${pyStr(t.value)}]`;
+      case "enum":
+        return `Literal[${t.values.map(pyStr).join(", ")}]`;
+      case "union":
+        return this.union(t.alts.map((alt) => this.typeOf(alt)));
       case "string":
         return "str";
       case "integer":
@@ -66,58 +59,53 @@ class Model {
       case "null":
         return "None";
       case "array":
-        return `List[${node.items ? this.typeOf(node.items, owner) : "Any"}]`;
+        return `List[${t.items.kind === "any" ? "Any" : this.typeOf(t.items)}]`;
       case "object":
-        return this.isObject(node) ? this.classFor(node, owner) : "Dict[str, Any]";
+        return this.classFor(t.obj);
+      case "map":
+        return "Dict[str, Any]";
       default:
         return "Any";
     }
   }
 
   union(types) {
-    const unique = [...new Set(types)];
+    const unique = [...new Set(types.flatMap((t) => (t.startsWith("Optional[") ? [t.slice(9, -1), "None"] : [t])))];
     const hasNone = unique.includes("None");
     const rest = unique.filter((t) => t !== "None");
     const inner = rest.length === 1 ? rest[0] : `Union[${rest.join(", ")}]`;
     return hasNone ? `Optional[${inner}]` : inner;
   }
 
-  // Python expression converting `value` (the JSON value) for a node: nested objects become their class.
-  convert(raw, owner, value) {
-    const node = this.deref(raw);
-    const alts = (node.oneOf ?? node.anyOf ?? [node]).map((a) => this.deref(a));
-    const objects = alts.filter((a) => this.isObject(a));
-    if (objects.length === 1) return `_object(${this.classFor(objects[0], owner)}, ${value})`;
-    if (node.type === "array" && node.items && this.isObject(this.deref(node.items))) {
-      return `_objects(${this.classFor(this.deref(node.items), owner)}, ${value})`;
-    }
+  // Python expression converting `value` (the JSON value) for a type: nested objects become their class.
+  convert(t, value) {
+    const objects = (t.kind === "union" ? t.alts : [t]).filter((a) => a.kind === "object");
+    if (objects.length === 1) return `_object(${this.classFor(objects[0].obj)}, ${value})`;
+    if (t.kind === "array" && t.items.kind === "object") return `_objects(${this.classFor(t.items.obj)}, ${value})`;
     return value;
   }
 }
 
-function fieldComment(prop, model) {
-  const node = model.deref(prop);
-  const text = prop.description ?? node.description;
+function fieldComment(f) {
+  const text = f.description ?? f.refDescription;
   return text ? `    #: ${oneLine(text)}\n` : "";
 }
 
 // One frozen dataclass. Required fields come first (no default); the rest default to None.
 // Every class keeps `raw`; classes whose schema allows extra properties also expose them as `extra`.
-function dataclass(model, { name, schema }) {
-  const required = new Set(schema.required ?? []);
-  const entries = Object.entries(schema.properties);
-  const ordered = [...entries.filter(([k]) => required.has(k)), ...entries.filter(([k]) => !required.has(k))];
-  const openEnded = schema.additionalProperties !== false;
-  const clash = entries.find(([k]) => ["raw", "extra"].includes(k));
-  if (clash) throw new Error(`gen-python: ${name}.${clash[0]} clashes with the attribute the binding adds`);
+function dataclass(printer, name, obj) {
+  const ordered = [...obj.fields.filter((f) => f.required), ...obj.fields.filter((f) => !f.required)];
+  const openEnded = obj.open;
+  const clash = obj.fields.find((f) => ["raw", "extra"].includes(f.key));
+  if (clash) throw new Error(`gen-python: ${name}.${clash.key} clashes with the attribute the binding adds`);
   let out = "@dataclass(frozen=True, repr=False)\n";
   out += `class ${name}:\n`;
-  if (schema.description) out += docstring(schema.description, "    ") + "\n";
-  for (const [key, prop] of ordered) {
-    const type = model.typeOf(prop, `${name}${pascal(key)}`);
-    out += fieldComment(prop, model);
-    if (required.has(key)) out += `    ${pyName(key)}: ${type}\n`;
-    else out += `    ${pyName(key)}: ${type.startsWith("Optional[") ? type : `Optional[${type}]`} = None\n`;
+  if (obj.description) out += docstring(obj.description, "    ") + "\n";
+  for (const f of ordered) {
+    const type = printer.typeOf(f.type);
+    out += fieldComment(f);
+    if (f.required) out += `    ${pyName(f.key)}: ${type}\n`;
+    else out += `    ${pyName(f.key)}: ${type.startsWith("Optional[") ? type : `Optional[${type}]`} = None\n`;
   }
   if (openEnded) {
     out += "    #: Fields the schema does not name, as sent.\n";
@@ -126,15 +114,13 @@ function dataclass(model, { name, schema }) {
   out += "    #: The JSON object this was built from, unchanged.\n";
   out += "    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)\n\n";
   out += "    __repr__ = _repr_set_fields\n\n";
-  if (openEnded) out += `    _KNOWN = ${frozenset(entries.map(([k]) => k), "    ")}\n\n`;
+  if (openEnded) out += `    _KNOWN = ${frozenset(obj.fields.map((f) => f.key), "    ")}\n\n`;
   out += "    @classmethod\n";
   out += `    def from_json(cls, data: Dict[str, Any]) -> "${name}":\n`;
   // A missing key becomes None whatever the schema says: one odd line must not stop the stream of events.
   out += "        get: Any = data.get\n";
   out += "        return cls(\n";
-  for (const [key, prop] of ordered) {
-    out += `            ${pyName(key)}=${model.convert(prop, `${name}${pascal(key)}`, `get(${pyStr(key)})`)},\n`;
-  }
+  for (const f of ordered) out += `            ${pyName(f.key)}=${printer.convert(f.type, `get(${pyStr(f.key)})`)},\n`;
   if (openEnded) out += "            extra={k: v for k, v in data.items() if k not in cls._KNOWN},\n";
   out += "            raw=data,\n";
   out += "        )\n";
@@ -143,38 +129,27 @@ function dataclass(model, { name, schema }) {
 
 // One TypedDict: required keys in a private base, optional keys in the public total=False subclass
 // (Required/NotRequired need Python 3.11).
-function typedDict(model, name, schema) {
-  const required = new Set(schema.required ?? []);
-  const entries = Object.entries(schema.properties);
-  const line = ([key, prop]) => fieldComment(prop, model) + `    ${key}: ${model.typeOf(prop, name)}\n`;
+function typedDict(printer, obj) {
+  const name = obj.def;
+  const line = (f) => fieldComment(f) + `    ${f.key}: ${printer.typeOf(f.type)}\n`;
   let out = `class _${name}Required(TypedDict):\n`;
-  out += entries.filter(([k]) => required.has(k)).map(line).join("") || "    pass\n";
+  out += obj.fields.filter((f) => f.required).map(line).join("") || "    pass\n";
   out += "\n\n";
   out += `class ${name}(_${name}Required, total=False):\n`;
-  if (schema.description) out += docstring(schema.description, "    ") + "\n";
-  out += entries.filter(([k]) => !required.has(k)).map(line).join("") || "    pass\n";
+  if (obj.description) out += docstring(obj.description, "    ") + "\n";
+  out += obj.fields.filter((f) => !f.required).map(line).join("") || "    pass\n";
   return out;
 }
 
-export default async function generate({ loadSchema }) {
-  const events = loadSchema("events.schema.json");
-  const commands = loadSchema("commands.schema.json");
-
-  const eventModel = new Model(events);
-  const eventNames = events.oneOf.map((ref) => eventModel.classFor(eventModel.deref(ref)));
-  for (const [defName, def] of Object.entries(events.$defs)) {
-    if (eventModel.isObject(def)) eventModel.classFor({ ...def, "x-def": defName });
-  }
-  const engineTypes = {};
-  for (const name of eventNames) {
-    const typeNode = eventModel.classes.get(name).schema.properties.type;
-    if (typeNode.const !== undefined) engineTypes[typeNode.const] = name;
-  }
-  const fallback = eventNames.find((name) => eventModel.classes.get(name).schema.properties.type.const === undefined);
-  const ascpTypes = events.$defs[fallback]?.["x-event-types"] ?? [];
-
-  const commandModel = new Model(commands);
-  const commandNames = commands.oneOf.map((ref) => commandModel.deref(ref)["x-def"]);
+export default async function generate({ model }) {
+  const printer = new Printer();
+  const eventNames = model.events.members.map((obj) => printer.classFor(obj));
+  for (const obj of model.events.others) printer.classFor(obj);
+  const engineTypes = Object.fromEntries(model.events.engine.map((obj) => [obj.typeConst, printer.classFor(obj)]));
+  const fallback = printer.classFor(model.events.ascp);
+  const ascpTypes = model.events.ascp.eventTypes ?? [];
+  const commandPrinter = new Printer();
+  const commandNames = model.commands.map((obj) => obj.def);
 
   let out = "";
   out += "# Generated by schema/codegen/gen-python.mjs from schema/events.schema.json and\n";
@@ -191,7 +166,7 @@ export default async function generate({ loadSchema }) {
   out += '    # An ascp event names ~150 optional fields and a frame sets a few: show only those.\n';
   out += "    shown = (f for f in fields(self) if f.repr and getattr(self, f.name) is not None)\n";
   out += '    return f"{type(self).__name__}({\', \'.join(f\'{f.name}={getattr(self, f.name)!r}\' for f in shown)})"\n\n\n';
-  for (const cls of eventModel.classes.values()) out += dataclass(eventModel, cls) + "\n\n";
+  for (const [name, obj] of printer.classes) out += dataclass(printer, name, obj) + "\n\n";
   out += `EngineEvent = Union[${eventNames.filter((n) => n !== fallback).join(", ")}]\n`;
   out += `Event = Union[EngineEvent, ${fallback}]\n\n`;
   out += `#: Event types ascp sends (others pass through as ${fallback} too).\n`;
@@ -202,7 +177,7 @@ export default async function generate({ loadSchema }) {
   out += `    """Builds the typed event for one decoded stdout line; any type the engine does not add is an ${fallback}."""\n`;
   out += `    engine_event = ENGINE_EVENTS.get(str(data.get("type")))\n`;
   out += `    return engine_event.from_json(data) if engine_event else ${fallback}.from_json(data)\n\n\n`;
-  for (const name of commandNames) out += typedDict(commandModel, name, commandModel.deref({ $ref: `#/$defs/${name}` })) + "\n\n";
+  for (const obj of model.commands) out += typedDict(commandPrinter, obj) + "\n\n";
   out += `Command = Union[${commandNames.join(", ")}]\n`;
   return [{ path: OUT, content: out }];
 }

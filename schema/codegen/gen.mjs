@@ -1,21 +1,24 @@
 #!/usr/bin/env node
 // Regenerates every file derived from schema/: runs each schema/codegen/gen-*.mjs in name order.
-// Each generator's default export returns [{ path, content }] (paths relative to the project root).
+// Each generator's default export gets { root, loadSchema, model } (model: the one language-neutral walk over
+// schema/, see model.mjs) and returns [{ path, content }] (paths relative to the project root).
 // `--check` writes nothing and exits 1 when a committed file differs from what the schemas give (CI drift check).
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { buildModel } from "./model.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const root = path.resolve(here, "../..");
 const check = process.argv.includes("--check");
 
 const loadSchema = (name) => JSON.parse(fs.readFileSync(path.join(root, "schema", name), "utf8"));
+const model = buildModel(loadSchema);
 const generators = fs.readdirSync(here).filter((f) => /^gen-.*\.mjs$/.test(f)).sort();
 const drift = [];
 for (const file of generators) {
   const { default: generate } = await import(pathToFileURL(path.join(here, file)).href);
-  for (const { path: rel, content } of await generate({ root, loadSchema })) {
+  for (const { path: rel, content } of await generate({ root, loadSchema, model })) {
     const target = path.join(root, rel);
     const current = fs.existsSync(target) ? fs.readFileSync(target, "utf8") : null;
     if (current === content) continue;

@@ -13,7 +13,7 @@ export class EncodeError extends Error {
   }
 }
 
-// The transfer spec's policy names → ascp's Adaptive values (reference §3, Go SDK mapping).
+// The transfer spec's policy names → ascp's Adaptive values (docs/protocol.md §4).
 const POLICY: Readonly<Record<string, string>> = { fair: "Adaptive", high: "Adaptive", fixed: "Fixed", low: "Trickle" };
 
 // Keys that are never sent: the type goes in the Type line, session_index only routes the command.

@@ -7,7 +7,7 @@ describe("ascp error table", () => {
     ASCP_ERRORS.forEach((row, i) => expect(row.code).toBe(i));
   });
 
-  it("marks exactly the retryable set of reference §7", () => {
+  it("marks exactly the retryable set of newest aspera-cli (docs/protocol.md §8)", () => {
     const retryable = ASCP_ERRORS.filter((r) => r.retryable).map((r) => r.code);
     expect(retryable).toEqual([12, 13, 14, 15, 16, 17, 18, 23, 32, 33, 35, 36, 37, 39, 40, 44, 45, 47, 61, 69]);
   });

@@ -1,4 +1,4 @@
-// Path escaping of the management protocol (reference §2.1): the escape character is the ESC byte.
+// Path escaping of the management protocol (docs/protocol.md §7.3): the escape character is the ESC byte.
 const ESC = "\x1b";
 
 /** LF → ESC n, CR → ESC r, ESC → ESC ESC; everything else unchanged. */

@@ -40,7 +40,7 @@ function sameAt(text: string, at: number, part: string): boolean {
 }
 
 /**
- * Incremental parser of the management stream (reference §2). Works on whole lines: bytes are cut at LF
+ * Incremental parser of the management stream (docs/protocol.md §7.2). Works on whole lines: bytes are cut at LF
  * before decoding, so a chunk boundary anywhere (inside a line or a UTF-8 character) changes nothing.
  *
  * Tolerance, as in the newest aspera-cli:

@@ -5,7 +5,7 @@ const isUpper = (c: number): boolean => c >= 0x41 && c <= 0x5a;
 const isDigit = (c: number): boolean => c >= 0x30 && c <= 0x39;
 
 /**
- * DESIGN §7's snake_case rule without the dictionary: `_` between a lower-case letter or digit and a
+ * The snake_case rule of docs/protocol.md §3, without the dictionary: `_` between a lower-case letter or digit and a
  * capital, then between a run of capitals and a capital followed by a lower-case letter, then lower-case.
  * Both insertions look only at the original neighbours, so one pass gives the same result as two.
  */

@@ -8,6 +8,7 @@
 // - http_fallback on: aspera-cli's HTTPS fallback key and certificate (-Y, -I) when both are next to ascp.
 import type { PlanWarning } from "./plan.js";
 import path from "node:path";
+import { AGENT_DEFAULTS } from "../generated/facts.js";
 
 export interface MachineView {
   isDirectory(p: string): boolean;
@@ -88,7 +89,7 @@ export function agentExtras(
   const folders = [path.dirname(ascpPath), path.join(path.dirname(ascpPath), "..", "etc")];
   const parts: Found[] = [
     // With WSS there is no SSH session: the -i slot is the certificate store (ascp uses the first only).
-    wss ? { args: certs.length > 0 ? ["-i", certs[0]!] : [], origin: "agent.trusted_certs" } : bypassKeys(agent.client_ssh_key ?? "rsa", spec, folders, machine),
+    wss ? { args: certs.length > 0 ? ["-i", certs[0]!] : [], origin: "agent.trusted_certs" } : bypassKeys(agent.client_ssh_key ?? AGENT_DEFAULTS.client_ssh_key, spec, folders, machine),
     fallbackPair(spec, folders, machine),
   ];
   return {

@@ -1,4 +1,4 @@
-// Where ascp is looked for (DESIGN §5, ascp-options.md §3): agent.ascp_path, the sdk folder, $PATH, then
+// Where ascp is looked for (docs/protocol.md §6): agent.ascp_path, the sdk folder, $PATH, then
 // the folders Aspera products install to on this platform, in aspera-cli's order: Transfer SDK, Desktop,
 // Connect, CLI, server, Drive. The first executable regular file wins.
 import fsp from "node:fs/promises";

@@ -4,6 +4,8 @@
 // carries its origin (the spec or agent key that produced it), so a complaint of ascp about one argument
 // can name the key to fix. When two keys disagree, the reading that deletes less wins, with a warning.
 import { transferSpecMap, SPECIALS, type AscpMapping, type SpecialName, type TransferSpecMap } from "./ascp-map.js";
+import { agentExtras, type MachineView } from "./agent-env.js";
+import type { AgentOptions } from "../generated/session-spec.js";
 
 export class PlanError extends Error {
   /** Where in the session spec the problem is, e.g. `spec.paths[3].source`. */
@@ -15,17 +17,11 @@ export class PlanError extends Error {
   }
 }
 
-/** The agent options the planner reads (agent-options.schema.json). */
-export interface PlanAgent {
-  ascp_args?: string[];
-  wss?: boolean;
-  quiet?: boolean;
-  /** true/absent: a file list written from spec.paths; false: sources on the command line; object: an existing list. */
-  file_list?: boolean | { path: string; pairs?: boolean };
-  multi_incr_udp?: boolean;
-}
+/** The agent options (generated from agent-options.schema.json). */
+export type PlanAgent = AgentOptions;
 
-/** A schema-valid session spec, as far as the planner is concerned. */
+/** A schema-valid session spec, as far as the planner is concerned: the transfer spec is read key by key, as its
+ * x-ascp annotations say. */
 export interface PlanInput {
   spec: Record<string, unknown>;
   agent?: PlanAgent;
@@ -450,6 +446,19 @@ export function withAgentExtras(plan: Plan, extras: { env: Record<string, string
     argOrigins: [...plan.argOrigins.slice(0, at), ...extras.origins, ...plan.argOrigins.slice(at)],
     warnings: [...plan.warnings, ...extras.warnings],
   };
+}
+
+/**
+ * Completes a plan with the part that depends on the machine (agent-env.ts: trusted certificates, SSH bypass keys
+ * found next to ascp): their options go before --dest64, which stays the last generated option. Pure given the
+ * machine view; warnings are for the log.
+ */
+export function planAgentExtras(plan: Plan, session: PlanInput, ascpPath: string, machine: MachineView): { plan: Plan; warnings: string[] } {
+  const agent = session.agent ?? {};
+  const warnings = (agent.trusted_certs ?? []).filter((c) => machine.isFile(c)).length > 1
+    ? ["agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used"]
+    : [];
+  return { plan: withAgentExtras(plan, agentExtras(agent, session.spec, ascpPath, machine, plan.wss)), warnings };
 }
 
 export interface SessionArgvOptions {

@@ -21,7 +21,7 @@ from asession import (
     SessionClosedError,
     TransferError,
 )
-from asession._common import resolve_engine
+from asession._core import resolve_engine
 from conftest import RESULT_OK, alive, wait_gone, write_fake_engine
 
 BIG = 5 * 1024 * 1024

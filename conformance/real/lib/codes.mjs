@@ -1,27 +1,10 @@
-// ascp management error codes and whether a retry can cure them, as in
-// shared/reference/mgmt-protocol.md §7 (newest aspera-cli table). ascp 3.9 (the one PyPI's
+// ascp management error codes and whether a retry can cure them: the engine's table (schema/facts.json,
+// newest aspera-cli's numbering and retryable set; docs/protocol.md §8). ascp 3.9 (the one PyPI's
 // cos-aspera ships) has the same numbering for 1..59 in its debug info (as_mgmt_error_code_t);
 // there, 60 is ERR_UNDEFINED.
-const TABLE = `0 UNKNOWN n|1 FASP_PROTO n|2 ASCP n|3 AMBIGUOUS_TARGET n|4 NO_SUCH_FILE n|5 NO_PERMS n|6 NOT_DIR n|
-7 IS_DIR n|8 USAGE n|9 LIC_DUP n|10 LIC_RATE_EXCEEDED n|11 INTERNAL_ERROR n|12 TRANSFER_ERROR y|13 TRANSFER_TIMEOUT y|
-14 CONNECTION_ERROR y|15 CONNECTION_TIMEOUT y|16 CONNECTION_LOST y|17 RCVR_SEND_ERROR y|18 RCVR_RECV_ERROR y|19 AUTH n|
-20 NOTHING n|21 NOT_REGULAR n|22 FILE_TABLE_OVR n|23 TOO_MANY_FILES y|24 FILE_TOO_BIG n|25 NO_SPACE_LEFT n|
-26 READ_ONLY_FS n|27 SOME_FILE_ERRS n|28 USER_CANCEL n|29 LIC_NOLIC n|30 LIC_EXPIRED n|31 SOCK_SETUP n|32 OUT_OF_MEMORY y|
-33 THREAD_SPAWN y|34 UNAUTHORIZED n|35 DISK_READ y|36 DISK_WRITE y|37 AUTHORIZATION y|38 LIC_ILLEGAL n|
-39 PEER_ABORTED_SESSION y|40 DATA_TRANSFER_TIMEOUT y|41 BAD_PATH n|42 ALREADY_EXISTS n|43 STAT_FAILS n|
-44 PMTU_BRTT_ERROR y|45 BWMEAS_ERROR y|46 VLINK_ERROR n|47 CONNECTION_ERROR_HTTP y|48 FILE_ENCRYPTION_ERROR n|
-49 FILE_DECRYPTION_PASS n|50 BAD_CONFIGURATION n|51 INSECURE_CONNECTION n|52 START_VALIDATION_FAILED n|
-53 STOP_VALIDATION_FAILED n|54 THRESHOLD_VALIDATION_FAILED n|55 FILEPATH_TOO_LONG n|56 ILLEGAL_CHARS_IN_PATH n|
-57 CHUNK_MUST_MATCH_ALIGNMENT n|58 VALIDATION_SESSION_ABORT n|59 REMOTE_STORAGE_ERROR n|60 LUA_SCRIPT_ABORTED_SESSION n|
-61 SSEAR_RETRYABLE y|62 SSEAR_FATAL n|63 LINK_LOOP n|64 CANNOT_RENAME_PARTIAL n|65 CIPHER_NON_COMPAT_FIPS n|
-66 PEER_REQUIRES_FIPS n|67 UPLOAD_IN_PROGRESS n|68 MIN_VERSION_CHECK n|69 MAX_ASCP y`;
+import { ASCP_ERROR_ROWS } from '../../generated/facts.mjs';
 
 /** @type {Record<number, {name: string, retryable: boolean}>} */
-export const ERROR_CODES = Object.fromEntries(
-  TABLE.replace(/\n/g, '').split('|').map((e) => {
-    const [n, name, r] = e.trim().split(' ');
-    return [Number(n), { name, retryable: r === 'y' }];
-  }),
-);
+export const ERROR_CODES = Object.fromEntries(ASCP_ERROR_ROWS.map(([name, retryable], code) => [code, { name, retryable }]));
 
 export const isRetryable = (code) => ERROR_CODES[code]?.retryable === true;

@@ -25,7 +25,7 @@ export function encodeFrame(type, fields) {
   return `${out}\n`;
 }
 
-// Incremental parser: feed text chunks, get complete frames back. Rules of reference §2:
+// Incremental parser: feed text chunks, get complete frames back. Rules of docs/protocol.md §7.2:
 // name up to the first colon, at most one space stripped; a header inside a frame drops the
 // unfinished one; lines outside frames and body lines without colon are reported as junk.
 export class FrameParser {

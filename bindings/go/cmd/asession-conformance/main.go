@@ -3,10 +3,13 @@
 //
 // Usage: asession-conformance [--engine PATH] [engine arguments...]
 //
-// The engine is --engine, else $ASESSION_BIN, else asession on PATH (a .js file runs with node). The first
-// stdin line is the session spec; later lines are forwarded unchanged as commands; end of stdin closes the
-// engine's input; SIGTERM and SIGINT cancel; every event is printed as the engine printed it; the exit status
-// is RESULT's exit_code.
+// It follows the adapter contract of conformance/README.md. The engine is --engine, else $ASESSION_BIN, else
+// asession on PATH (a .js file runs with node). The first stdin line is the session spec; later lines are
+// forwarded unchanged as commands (a line with "adapter_call" calls that helper instead); end of stdin closes the
+// engine's input; SIGTERM and SIGINT call Cancel twice (the binding must signal once); every event is printed as
+// the engine printed it; one "adapter outcome:" line goes to stderr; the exit status is RESULT's exit_code, else
+// the engine's. $ASESSION_ADAPTER_ENV (a JSON object, null removes) and $ASESSION_ADAPTER_CLEAR_ENV=1 set
+// Options.Env and Options.ClearEnv.
 package main
 
 import (
@@ -27,9 +30,14 @@ func main() {
 }
 
 func run() int {
-	opts := &asession.Options{Stderr: os.Stderr, Args: os.Args[1:]}
+	opts := &asession.Options{Stderr: os.Stderr, Args: os.Args[1:], ClearEnv: os.Getenv("ASESSION_ADAPTER_CLEAR_ENV") == "1"}
 	if len(opts.Args) >= 2 && opts.Args[0] == "--engine" {
 		opts.Engine, opts.Args = opts.Args[1], opts.Args[2:]
+	}
+	var err error
+	if opts.Env, err = adapterEnv(os.Getenv("ASESSION_ADAPTER_ENV")); err != nil {
+		fmt.Fprintf(os.Stderr, "asession-conformance: ASESSION_ADAPTER_ENV: %v\n", err)
+		return asession.ExitInvalidInput
 	}
 
 	// Signals are caught before the engine starts so none is lost; SIGPIPE is caught so that a closed stdout
@@ -49,10 +57,11 @@ func run() int {
 	s, err := asession.Start(context.Background(), spec, opts)
 	if err != nil {
 		fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
-		return 3
+		return asession.ExitNoAscp
 	}
 	go func() {
 		for range sigs {
+			_ = s.Cancel()
 			_ = s.Cancel()
 		}
 	}()
@@ -73,19 +82,34 @@ func run() int {
 			_ = s.Cancel()
 		}
 	}
+	return finish(s)
+}
+
+// finish classifies the end through the public API, says it on stderr, and gives the exit status.
+func finish(s *asession.Session) int {
 	res, err := s.Wait()
-	switch {
-	case res != nil:
-		return int(res.ExitCode)
-	case err == nil:
-		return 0 // "events": "ascp" asks for no RESULT, and the engine exited with 0
-	}
-	fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
+	var te *asession.TransferError
 	var ee *asession.EngineError
-	if errors.As(err, &ee) && ee.ExitCode > 0 {
-		return ee.ExitCode
+	switch {
+	case errors.As(err, &te):
+		fmt.Fprintln(os.Stderr, "adapter outcome: transfer_error")
+		return te.ExitCode
+	case errors.As(err, &ee):
+		status := ee.ExitCode
+		if ee.Signal > 0 {
+			status = 128 + ee.Signal
+		}
+		fmt.Fprintf(os.Stderr, "adapter outcome: engine_error exit=%d stderr_tail_bytes=%d\n", status, len(ee.Stderr))
+		return status
+	case err != nil:
+		fmt.Fprintf(os.Stderr, "asession-conformance: %v\n", err)
+		return 1
+	case res == nil:
+		fmt.Fprintln(os.Stderr, "adapter outcome: none")
+		return 0
 	}
-	return 1
+	fmt.Fprintln(os.Stderr, "adapter outcome: result")
+	return int(res.ExitCode)
 }
 
 // forwardCommands sends every later stdin line, unchanged, then closes the engine's input at end of stdin.
@@ -100,7 +124,11 @@ func forwardCommands(s *asession.Session, in *bufio.Reader, atEOF bool) {
 			if line[len(line)-1] == '\n' {
 				line = line[:len(line)-1]
 			}
-			if s.SendRaw(string(line)) != nil {
+			called, err := helperCall(s, line)
+			if !called {
+				err = s.SendRaw(string(line))
+			}
+			if err != nil {
 				return // the engine is gone; Wait reports why
 			}
 		}

@@ -2,10 +2,13 @@
 
     python -m asession.conformance_adapter
 
-Reads the session spec from stdin (the first JSON value, usually one line), runs it with ``Session``, prints
-each event's JSON on stdout, forwards every later stdin line untouched with ``send_raw``, closes the engine's
-stdin when its own ends, turns SIGTERM/SIGINT into ``cancel()``, copies the engine's stderr to its own and
-exits with RESULT's exit_code. The engine comes from $ASESSION_BIN, else ``asession`` on PATH.
+Follows the adapter contract of conformance/README.md: reads the session spec from stdin (the first JSON value,
+usually one line), runs it with ``Session``, prints each event's JSON on stdout, forwards every later stdin line
+untouched with ``send_raw`` (a line with "adapter_call" calls that helper instead), closes the engine's stdin when
+its own ends, turns SIGTERM/SIGINT into ``cancel()`` called twice (the binding must signal once), copies the
+engine's stderr to its own, ends with one "adapter outcome:" line on stderr and exits with RESULT's exit_code
+(else the engine's status). The engine comes from $ASESSION_BIN, else ``asession`` on PATH; the environment
+options come from $ASESSION_ADAPTER_ENV (a JSON object) and $ASESSION_ADAPTER_CLEAR_ENV.
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ import sys
 import threading
 from typing import Any, BinaryIO, Dict, Iterator, Optional
 
-from ._errors import EngineError, EngineNotFoundError, SessionClosedError
+from ._contract import EXIT_NO_ASCP
+from ._errors import EngineError, EngineNotFoundError, SessionClosedError, TransferError
 from .session import Session
-
-_EXIT_NOT_FOUND = 3
 
 
 def _lines(fd: int) -> Iterator[bytes]:
@@ -58,10 +60,24 @@ def _read_spec(lines: Iterator[bytes]) -> Optional[str]:
     return text or None
 
 
+def _helper_call(session: Session, text: str) -> bool:
+    """A line {"adapter_call": "start_file", ...} calls that helper with the other keys; False for any other line."""
+    try:
+        data = json.loads(text)
+    except ValueError:
+        return False
+    if not isinstance(data, dict) or data.get("adapter_call") != "start_file":
+        return False
+    session.start_file(data["source"], data.get("destination"), data.get("file_bytes"), data.get("session_index"))
+    return True
+
+
 def _forward(session: Session, lines: Iterator[bytes]) -> None:
     try:
         for line in lines:
-            session.send_raw(line.decode("utf-8", "replace"))
+            text = line.decode("utf-8", "replace")
+            if not _helper_call(session, text):
+                session.send_raw(text)
     except SessionClosedError:
         return  # the engine is gone; its RESULT is already on its way
     session.close_input()
@@ -75,15 +91,33 @@ def _json_line(data: Dict[str, Any]) -> bytes:
         return (json.dumps(data, separators=(",", ":")) + "\n").encode("ascii")
 
 
+def _finish(session: Session) -> int:
+    """Classifies the end through the public API, says it on stderr, and gives the exit status."""
+    try:
+        result = session.wait()
+        kind, code = ("result", result.exit_code) if result is not None else ("none", 0)
+    except TransferError as exc:
+        kind, code = "transfer_error", exc.exit_code
+    except EngineError as exc:
+        status = exc.returncode if exc.returncode is not None else 1
+        code = status if status >= 0 else 128 - status  # killed by signal n: 128 + n, as a shell reports it
+        kind = f"engine_error exit={code} stderr_tail_bytes={len(exc.stderr_tail.encode('utf-8'))}"
+    print(f"adapter outcome: {kind}", file=sys.stderr, flush=True)
+    return code
+
+
 def main() -> int:
     lines = _lines(sys.stdin.fileno())
     spec = _read_spec(lines)
-    session = Session(spec if spec is not None else "", tee_stderr=sys.stderr.buffer)
+    env = json.loads(os.environ.get("ASESSION_ADAPTER_ENV") or "null")
+    session = Session(spec if spec is not None else "", tee_stderr=sys.stderr.buffer, env=env,
+                      clear_env=os.environ.get("ASESSION_ADAPTER_CLEAR_ENV") == "1")
     signalled = threading.Event()
 
     def on_signal(*_: Any) -> None:
         signalled.set()
         if session.pid is not None:
+            session.cancel()
             session.cancel()
 
     for signum in (signal.SIGTERM, signal.SIGINT):
@@ -92,7 +126,7 @@ def main() -> int:
         session.start()
     except EngineNotFoundError as exc:
         print(f"asession.conformance_adapter: {exc}", file=sys.stderr)
-        return _EXIT_NOT_FOUND
+        return EXIT_NO_ASCP
     if signalled.is_set():
         session.cancel()
     threading.Thread(target=_forward, args=(session, lines), name="stdin-forwarder", daemon=True).start()
@@ -110,15 +144,10 @@ def main() -> int:
                 out = None
                 session.cancel()
     except EngineError:
-        # No RESULT: the spec asked for ascp events only, or the engine died. Its exit status says which,
-        # and its stderr has been passed through already.
-        session.close()
-        code = session.returncode
-        assert code is not None
-        return code if code >= 0 else 128 - code
+        pass  # the end is classified below, through wait()
+    code = _finish(session)
     session.close()
-    assert session.result is not None
-    return session.result.exit_code
+    return code
 
 
 if __name__ == "__main__":

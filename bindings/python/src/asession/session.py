@@ -1,4 +1,4 @@
-"""Synchronous session: one asession child process driven through its stdin and stdout."""
+"""Synchronous driver: one asession child process, read by two threads, decided by the shared core (_core)."""
 
 from __future__ import annotations
 
@@ -8,22 +8,35 @@ import subprocess
 import threading
 import time
 from types import TracebackType
-from typing import IO, Any, Iterator, List, Mapping, Optional, Type, Union, cast
+from typing import Any, Iterator, List, Mapping, Optional, Type, Union, cast
 
-from . import _common
-from ._common import EngineArg, Spec
-from ._errors import EngineError, EngineNotFoundError, SessionClosedError
+from . import _core
+from ._base import SessionBase
+from ._errors import EngineNotFoundError, SessionClosedError
 from ._events import Event, ResultEvent
 
 # Events buffered between the stdout reader thread and the consumer; when full the reader stops reading,
 # and the engine sees a slow reader (which it handles by merging STATS).
 _QUEUE_SIZE = 1024
 _EOF = object()
-# How long the pipes may stay open after the engine exited (only a leaked grandchild would hold them).
-_PIPE_DRAIN_SEC = 5.0
 
 
-class Session:
+class _Pipe:
+    """Reads one of the engine's output pipes and tells whether its reader is blocked waiting for bytes."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.waiting = False
+
+    def read(self, fd: int) -> bytes:
+        self.waiting = True
+        chunk = os.read(fd, _core.CHUNK)
+        self.waiting = False
+        self.count += len(chunk)
+        return chunk
+
+
+class Session(SessionBase):
     """Runs one asession job.
 
     ::
@@ -38,34 +51,14 @@ class Session:
     killed after ``grace_sec``.
     """
 
-    def __init__(
-        self,
-        spec: Spec,
-        *,
-        engine: EngineArg = None,
-        cwd: Union[str, "os.PathLike[str]", None] = None,
-        env: Optional[Mapping[str, str]] = None,
-        tee_stderr: Optional[IO[bytes]] = None,
-        grace_sec: float = _common.DEFAULT_GRACE_SEC,
-    ) -> None:
-        """``engine``: path of asession (a ``.js`` runs with node) or a full argv prefix; default
-        ``$ASESSION_BIN``, then ``asession`` on PATH. ``env`` replaces the child's environment (and is where
-        ``ASESSION_BIN`` and ``PATH`` are looked up). ``tee_stderr``: a binary stream that also receives the
-        engine's stderr as it comes (``stderr_tail`` keeps the last 64 KiB either way)."""
-        self._spec = spec
-        self._engine = engine
-        self._cwd = cwd
-        self._env = dict(env) if env is not None else None
-        self._tee_stderr = tee_stderr
-        self.grace_sec = grace_sec
+    def _init_driver(self) -> None:
         self._proc: Optional[subprocess.Popen[bytes]] = None
         self._events: "queue.Queue[Any]" = queue.Queue(_QUEUE_SIZE)
         self._threads: List[threading.Thread] = []
         self._write_lock = threading.Lock()
-        self._stderr = _common.StderrTail()
-        self._result: Optional[ResultEvent] = None
         self._eof = False
-        self._terminated = False
+        self._drained = threading.Event()
+        self._pipes = (_Pipe(), _Pipe())
 
     # -- lifecycle -------------------------------------------------------------------------------
 
@@ -73,12 +66,11 @@ class Session:
         """Spawns the engine and writes the spec (``with`` does this)."""
         if self._proc is not None:
             raise RuntimeError("session already started")
-        spec = _common.encode_spec(self._spec)  # a spec json cannot encode fails before anything runs
-        argv = _common.resolve_engine(self._engine, self._env)
+        argv, env = self._launch()
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                cwd=self._cwd, env=self._env, start_new_session=_common.OWN_SESSION,
+                cwd=self._cwd, env=env, start_new_session=_core.OWN_SESSION,
             )
         except OSError as exc:
             raise EngineNotFoundError(f"could not start {argv}: {exc}", [" ".join(argv)]) from exc
@@ -88,8 +80,9 @@ class Session:
         ]
         for thread in self._threads:
             thread.start()
+        threading.Thread(target=self._reap, name="asession-reaper", daemon=True).start()
         try:
-            self._write(spec)
+            self._write(self._core.spec_line)
         except SessionClosedError:
             pass  # the engine exited at once; its RESULT (or its absence) tells why
         return self
@@ -102,7 +95,7 @@ class Session:
         self.close()
 
     def close(self) -> None:
-        """Reaps the engine: SIGTERM if it still runs, SIGKILL after ``grace_sec``; idempotent."""
+        """Reaps the engine: SIGTERM (once) if it still runs, SIGKILL after ``grace_sec``; idempotent."""
         proc = self._proc
         if proc is None:
             return
@@ -114,13 +107,9 @@ class Session:
                 proc.kill()
                 proc.wait()
         self._close_stdin()
-        # The stdout reader may sit on a full queue: empty it until the reader has seen EOF. A bounded
-        # wait, because a grandchild that inherited the pipes could keep them open after the engine died.
-        deadline = time.monotonic() + _PIPE_DRAIN_SEC
-        for thread in self._threads:
-            while thread.is_alive() and time.monotonic() < deadline:
-                self._drop_queued()
-                thread.join(0.05)
+        # The stdout reader may sit on a full queue: empty it until the pipes are done with.
+        while not self._drained.wait(0.05):
+            self._drop_queued()
         self._drop_queued()
         self._eof = True
         for stream, thread in zip((proc.stdout, proc.stderr), self._threads):
@@ -129,12 +118,10 @@ class Session:
                 stream.close()
 
     def _drop_queued(self) -> None:
-        # Unread events go, except the RESULT, so that wait() after close() still answers.
+        # Unread events go; the core keeps the RESULT, so that wait() after close() still answers.
         try:
             while True:
-                item = self._events.get_nowait()
-                if isinstance(item, ResultEvent):
-                    self._result = item
+                self._events.get_nowait()
         except queue.Empty:
             pass
 
@@ -142,28 +129,47 @@ class Session:
 
     def _read_stdout(self) -> None:
         assert self._proc is not None and self._proc.stdout is not None
-        # readline() on a buffered binary pipe has no length limit: a multi-megabyte event is one line.
-        for line in iter(self._proc.stdout.readline, b""):
-            if line.strip():
-                try:
-                    self._events.put(_common.decode_event(line))
-                except EngineError as exc:
-                    self._events.put(exc)
+        pipe = self._pipes[0]
+        while True:
+            chunk = pipe.read(self._proc.stdout.fileno())
+            for event in self._core.feed_stdout(chunk):
+                self._events.put(event)
+            if not chunk:
+                break
         self._events.put(_EOF)
 
     def _read_stderr(self) -> None:
         assert self._proc is not None and self._proc.stderr is not None
+        pipe = self._pipes[1]
         fd = self._proc.stderr.fileno()
-        for chunk in iter(lambda: os.read(fd, 65536), b""):
-            self._stderr.feed(chunk)
-            self._tee_stderr = _common.tee(self._tee_stderr, chunk)
+        for chunk in iter(lambda: pipe.read(fd), b""):
+            self._core.feed_stderr(chunk)
+
+    def _reap(self) -> None:
+        # After the engine exited, a pipe that stays silent for PIPE_DRAIN_SEC while its reader waits on it is
+        # held open by a process the engine started: it is given up (the events end there). A reader that is
+        # busy (a long line, a full queue) is never cut off.
+        assert self._proc is not None
+        self._proc.wait()
+        pending = list(zip(self._threads, self._pipes))
+        while pending:
+            before = [pipe.count for _, pipe in pending]
+            deadline = time.monotonic() + _core.PIPE_DRAIN_SEC
+            for thread, _ in pending:
+                thread.join(max(0.0, deadline - time.monotonic()))
+            pending = [(thread, pipe) for (thread, pipe), count in zip(pending, before)
+                       if thread.is_alive() and not (pipe.waiting and pipe.count == count)]
+        if self._threads[0].is_alive():
+            self._events.put(_EOF)
+        self._drained.set()
 
     # -- events ----------------------------------------------------------------------------------
 
     def events(self) -> Iterator[Event]:
         """Yields typed events as the engine writes them, RESULT last.
 
-        Raises EngineError if the engine exits without a RESULT line."""
+        Raises EngineError if the engine exits without a RESULT line (unless the spec asked for ascp's events
+        only and the engine exited 0)."""
         while True:
             event = self._next_event(None)
             if event is None:
@@ -183,74 +189,75 @@ class Session:
             item = self._events.get(timeout=timeout)
         except queue.Empty:
             raise TimeoutError("asession still running") from None
-        if isinstance(item, EngineError):
-            raise item
         if item is not _EOF:
-            if isinstance(item, ResultEvent):
-                self._result = item
             return cast(Event, item)
-        self._eof = True
-        try:
-            proc.wait(None if deadline is None else max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
-            self._eof = False
+        if not self._drained.wait(timeout=None if deadline is None else max(0.0, deadline - time.monotonic())):
             self._events.put(_EOF)
             raise TimeoutError("asession closed stdout but has not exited") from None
-        self._threads[1].join(_PIPE_DRAIN_SEC)  # the stderr tail is complete once its reader sees EOF
-        if self._result is None:
-            raise _common.missing_result(proc.returncode, self.stderr_tail)
+        self._eof = True
+        self._core.outcome(proc.returncode, raise_on_failure=False)  # raises EngineError for a broken end
         return None
 
-    def wait(self, timeout: Optional[float] = None, *, raise_on_failure: bool = True) -> ResultEvent:
-        """Drains the remaining events and returns the RESULT once the engine has exited.
+    def wait(self, timeout: Optional[float] = None, *, raise_on_failure: bool = True) -> Optional[ResultEvent]:
+        """Drains the remaining events and returns the RESULT once the engine has exited (None when the spec
+        asked for ascp's events only and the engine exited 0).
 
         Raises TransferError (with RESULT's error) when the job failed or was cancelled, unless
-        ``raise_on_failure`` is False; TimeoutError after ``timeout`` seconds (the session keeps running)."""
+        ``raise_on_failure`` is False; EngineError when the engine ended without RESULT; TimeoutError after
+        ``timeout`` seconds (the session keeps running)."""
         deadline = None if timeout is None else time.monotonic() + timeout
         while self._next_event(deadline) is not None:
             pass
-        if self._result is None:  # only after close(): the end of the stream raised already otherwise
-            raise _common.missing_result(self.returncode, self.stderr_tail)
-        return _common.check_result(self._result, raise_on_failure)
+        return self._core.outcome(self.returncode, raise_on_failure)
 
     # -- commands --------------------------------------------------------------------------------
 
     def send(self, command: Mapping[str, Any]) -> None:
         """Writes one command (a dict, see ``Command``) as a JSON line to the engine's stdin."""
-        self._write(_common.encode_command(command))
+        self._write(_core.encode_command(command))
 
     def send_raw(self, line: str) -> None:
         """Writes one line as is, JSON or not (the engine answers a bad one with COMMAND_REJECTED)."""
-        self._write(_common.encode_raw(line))
+        self._write(_core.encode_raw(line))
 
     def start_file(self, source: str, destination: Optional[str] = None, file_bytes: Optional[str] = None,
                    session_index: Optional[int] = None) -> None:
         """Persistent session: queue one file (``file_bytes`` "start:end" for a byte range)."""
-        self.send(_common.start_command(source, destination, file_bytes, session_index))
+        self.send(_core.start_command(source, destination, file_bytes, session_index))
 
     def set_rate(self, kbps: Union[int, str, None] = None, min_kbps: Union[int, str, None] = None,
                  policy: Optional[str] = None, session_index: Optional[int] = None) -> None:
         """Changes the target and/or minimum rate (kbps, or a "50%" string) and/or the policy
         (fair, high, fixed, low) of the running transfer."""
-        self.send(_common.rate_command(kbps, min_kbps, policy, session_index))
+        self.send(_core.rate_command(kbps, min_kbps, policy, session_index))
 
     def done(self, linger: bool = False, session_index: Optional[int] = None) -> None:
         """Persistent session: no more files (``linger``: finish queued work, refuse new sources)."""
-        self.send(_common.done_command(linger, session_index))
+        self.send(_core.done_command(linger, session_index))
 
     def cancel(self) -> None:
-        """Cancels the job: SIGTERM to the engine (once; later calls do nothing), which stops ascp cleanly,
-        writes RESULT ``cancelled`` and exits 130. Does not wait: ``wait(raise_on_failure=False)`` gives the RESULT.
-        (``send({"type": "CANCEL"})`` cancels through the engine too: CANCEL to ascp, then SIGTERM and SIGKILL to it after a grace period; the engine keeps running to report RESULT.)"""
+        """Cancels the job: SIGTERM to the engine (once; later calls and close() send nothing more), which stops
+        ascp cleanly, writes RESULT ``cancelled`` and exits 130; an engine still running ``grace_sec`` later is
+        killed. Does not wait: ``wait(raise_on_failure=False)`` gives the RESULT.
+        (``send({"type": "CANCEL"})`` cancels through the engine too: CANCEL to ascp, then SIGTERM and SIGKILL
+        to it after a grace period; the engine keeps running to report RESULT.)"""
         self._require_started()
-        self._terminate()
+        if self._terminate():
+            timer = threading.Timer(self.grace_sec, self._kill)
+            timer.daemon = True
+            timer.start()
 
-    def _terminate(self) -> None:
-        # Once only: the engine takes a second signal as "kill ascp now, skip the clean cancel".
+    def _terminate(self) -> bool:
         assert self._proc is not None
-        if not self._terminated and self._proc.poll() is None:
-            self._terminated = True
+        if self._proc.poll() is None and self._core.take_signal():
             self._proc.terminate()
+            return True
+        return False
+
+    def _kill(self) -> None:
+        assert self._proc is not None
+        if self._proc.poll() is None:
+            self._proc.kill()
 
     def close_input(self) -> None:
         """Closes the engine's stdin: no more commands (a persistent session then finishes)."""
@@ -285,21 +292,6 @@ class Session:
         return self._proc
 
     @property
-    def pid(self) -> Optional[int]:
-        """The engine's process id (not ascp's: see SpawnEvent.pid)."""
-        return self._proc.pid if self._proc else None
-
-    @property
     def returncode(self) -> Optional[int]:
         """The engine's exit status once it has exited."""
         return self._proc.poll() if self._proc else None
-
-    @property
-    def result(self) -> Optional[ResultEvent]:
-        """The RESULT event, once it has been read."""
-        return self._result
-
-    @property
-    def stderr_tail(self) -> str:
-        """The last 64 KiB the engine wrote to stderr."""
-        return self._stderr.text()

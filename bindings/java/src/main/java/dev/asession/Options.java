@@ -1,5 +1,6 @@
 package dev.asession;
 
+import dev.asession.generated.Contract;
 import java.io.File;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -14,12 +15,13 @@ import java.util.function.Consumer;
 
 /** How to run the engine. Immutable; build with {@link #builder()}. */
 public final class Options {
-  /** Environment variable naming the engine when {@link Builder#engine} is not set. */
-  public static final String ENGINE_ENV = "ASESSION_BIN";
+  /** Environment variable (of this process) naming the engine when {@link Builder#engine} is not set. */
+  public static final String ENGINE_ENV = Contract.ENGINE_ENV_VAR;
 
   private final List<String> engine;
   private final Path directory;
   private final Map<String, String> env;
+  private final boolean clearEnvironment;
   private final Duration closeGrace;
   private final Consumer<String> stderrListener;
 
@@ -27,6 +29,7 @@ public final class Options {
     this.engine = List.copyOf(b.engine);
     this.directory = b.directory;
     this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.clearEnvironment = b.clearEnvironment;
     this.closeGrace = b.closeGrace;
     this.stderrListener = b.stderrListener;
   }
@@ -54,6 +57,12 @@ public final class Options {
     return env;
   }
 
+  /** Whether the engine's environment starts empty (only {@link #env()}) instead of inheriting this process's. */
+  public boolean clearEnvironment() {
+    return clearEnvironment;
+  }
+
+  /** How long the engine gets after SIGTERM (cancel, close) before it is killed. */
   public Duration closeGrace() {
     return closeGrace;
   }
@@ -98,7 +107,8 @@ public final class Options {
     private List<String> engine = List.of();
     private Path directory;
     private final Map<String, String> env = new LinkedHashMap<>();
-    private Duration closeGrace = Duration.ofSeconds(5);
+    private boolean clearEnvironment;
+    private Duration closeGrace = Duration.ofSeconds(Contract.GRACE_SEC);
     private Consumer<String> stderrListener;
 
     private Builder() {}
@@ -130,7 +140,13 @@ public final class Options {
       return this;
     }
 
-    /** How long close() waits after SIGTERM (the engine then cancels ascp and cleans up) before killing. */
+    /** Starts the engine's environment empty: only the variables set with {@link #env} are passed. */
+    public Builder clearEnvironment() {
+      this.clearEnvironment = true;
+      return this;
+    }
+
+    /** How long cancel() and close() wait after SIGTERM (the engine then cancels ascp and cleans up) before killing. */
     public Builder closeGrace(Duration grace) {
       if (grace.isNegative()) throw new IllegalArgumentException("closeGrace must not be negative");
       this.closeGrace = grace;

@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
+import dev.asession.generated.Contract;
 import dev.asession.generated.Event;
 import dev.asession.generated.ResultEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.OutputStreamWriter;
 import java.io.UncheckedIOException;
@@ -17,7 +21,6 @@ import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -31,6 +34,8 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -48,7 +53,6 @@ public final class Session implements AutoCloseable {
   private static final ObjectMapper JSON =
       new ObjectMapper().registerModule(new SimpleModule().addSerializer(Path.class, new ToStringSerializer(Path.class)));
   private static final Object END = new Object();
-  private static final int STDERR_TAIL_CHARS = 64 * 1024;
 
   private final Process process;
   private final Options options;
@@ -57,7 +61,11 @@ public final class Session implements AutoCloseable {
   private final Writer stdin;
   private final LinkedBlockingQueue<Object> queue = new LinkedBlockingQueue<>();
   private final CountDownLatch stdoutDone = new CountDownLatch(1);
-  private final ArrayDeque<String> stderrTail = new ArrayDeque<>();
+  private final CountDownLatch stderrDone = new CountDownLatch(1);
+  // The last Contract.STDERR_TAIL_BYTES bytes of the engine's stderr, as a ring.
+  private final byte[] stderrTail = new byte[Contract.STDERR_TAIL_BYTES];
+  private long stderrBytes;
+  private final AtomicBoolean signalled = new AtomicBoolean();
   private final Thread stdoutReader;
   private final Thread stderrReader;
   // Separate locks: a blocked write to the engine must not stall the stderr drain nor events().
@@ -71,7 +79,6 @@ public final class Session implements AutoCloseable {
   private volatile boolean closed;
   private volatile ResultEvent result;
   private volatile AsessionException failure;
-  private int stderrTailChars;
 
   private Session(String specJson, boolean ascpEventsOnly, Options options, List<Consumer<? super Event>> listeners) {
     this.options = options;
@@ -80,6 +87,7 @@ public final class Session implements AutoCloseable {
     List<String> command = options.resolveEngine();
     ProcessBuilder pb = new ProcessBuilder(command);
     if (options.directory() != null) pb.directory(options.directory().toFile());
+    if (options.clearEnvironment()) pb.environment().clear();
     options.env().forEach((k, v) -> {
       if (v == null) pb.environment().remove(k);
       else pb.environment().put(k, v);
@@ -90,8 +98,11 @@ public final class Session implements AutoCloseable {
       throw new EngineNotFoundException("could not start the asession engine " + command + ": " + e.getMessage(), e);
     }
     stdin = new BufferedWriter(new OutputStreamWriter(process.getOutputStream(), StandardCharsets.UTF_8));
-    stdoutReader = daemon("asession-stdout-" + process.pid(), this::readStdout);
-    stderrReader = daemon("asession-stderr-" + process.pid(), this::readStderr);
+    Pipe out = new Pipe(process.getInputStream());
+    Pipe err = new Pipe(process.getErrorStream());
+    stdoutReader = daemon("asession-stdout-" + process.pid(), () -> readStdout(out));
+    stderrReader = daemon("asession-stderr-" + process.pid(), () -> readStderr(err));
+    daemon("asession-reaper-" + process.pid(), () -> reap(out, err));
     try {
       writeLine(specJson);
     } catch (UncheckedIOException e) {
@@ -129,16 +140,17 @@ public final class Session implements AutoCloseable {
     }
   }
 
-  private void readStdout() {
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+  private void readStdout(Pipe pipe) {
+    try (BufferedReader r = new BufferedReader(new InputStreamReader(pipe, StandardCharsets.UTF_8))) {
       // readLine has no length limit: an event line of any size arrives whole.
       for (String line; (line = r.readLine()) != null; ) {
-        if (line.isEmpty()) continue;
+        if (line.isBlank()) continue;
         Event event;
         try {
           event = Event.decode(line);
         } catch (IllegalArgumentException e) {
-          fail(new EngineException("the engine printed a line that is not an event: " + e.getMessage(), null, null, e));
+          // Contract non_event_line: skipped, reported where the engine's logs go, the outcome unchanged.
+          stderrLine("not an event: the engine printed a stdout line that is not an event: " + e.getMessage());
           continue;
         }
         if (event instanceof ResultEvent r0) result = r0;
@@ -154,36 +166,115 @@ public final class Session implements AutoCloseable {
     } catch (IOException e) {
       if (!closed) fail(new AsessionException("reading the engine's output failed: " + e.getMessage(), e));
     } finally {
+      endOfEvents();
+    }
+  }
+
+  private void endOfEvents() {
+    synchronized (stdoutDone) {
+      if (stdoutDone.getCount() == 0) return;
       queue.add(END);
       stdoutDone.countDown();
     }
   }
 
-  private void readStderr() {
-    Consumer<String> forward = options.stderrListener();
-    try (BufferedReader r = new BufferedReader(new InputStreamReader(process.getErrorStream(), StandardCharsets.UTF_8))) {
-      for (String line; (line = r.readLine()) != null; ) {
-        if (forward != null) forward.accept(line);
-        keepStderr(line);
+  // Bytes as they come, for the exact tail; lines for the listener.
+  private void readStderr(Pipe pipe) {
+    ByteArrayOutputStream line = new ByteArrayOutputStream();
+    byte[] buf = new byte[65536];
+    try {
+      for (int n; (n = pipe.read(buf)) > 0; ) {
+        keepStderr(buf, n);
+        for (int i = 0; i < n; i++) {
+          if (buf[i] != '\n') line.write(buf[i]);
+          else forwardStderr(line);
+        }
       }
+      if (line.size() > 0) forwardStderr(line);
     } catch (IOException | RuntimeException e) {
-      keepStderr("(stderr reader stopped: " + e + ")");
+      stderrLine("(stderr reader stopped: " + e + ")");
+    } finally {
+      stderrDone.countDown();
     }
   }
 
-  private void keepStderr(String line) {
-    String kept = line.length() > STDERR_TAIL_CHARS ? line.substring(line.length() - STDERR_TAIL_CHARS) : line;
+  private void forwardStderr(ByteArrayOutputStream line) {
+    Consumer<String> forward = options.stderrListener();
+    if (forward != null) forward.accept(line.toString(StandardCharsets.UTF_8));
+    line.reset();
+  }
+
+  /** A line of the binding's own about the engine, where the engine's logs go (listener and tail). */
+  private void stderrLine(String text) {
+    Consumer<String> forward = options.stderrListener();
+    if (forward != null) forward.accept(text);
+    byte[] b = (text + "\n").getBytes(StandardCharsets.UTF_8);
+    keepStderr(b, b.length);
+  }
+
+  private void keepStderr(byte[] b, int n) {
     synchronized (stateLock) {
-      stderrTail.addLast(kept);
-      stderrTailChars += kept.length() + 1;
-      while (stderrTailChars > STDERR_TAIL_CHARS) stderrTailChars -= stderrTail.removeFirst().length() + 1;
+      for (int i = Math.max(0, n - stderrTail.length); i < n; i++) stderrTail[(int) (stderrBytes++ % stderrTail.length)] = b[i];
     }
   }
 
-  /** The last lines (up to 64 KiB) the engine wrote to stderr. */
+  /** The last {@value Contract#STDERR_TAIL_BYTES} bytes the engine wrote to stderr, decoded as UTF-8. */
   public String stderrTail() {
     synchronized (stateLock) {
-      return String.join("\n", stderrTail);
+      int size = (int) Math.min(stderrBytes, stderrTail.length);
+      byte[] out = new byte[size];
+      int start = (int) ((stderrBytes - size) % stderrTail.length);
+      for (int i = 0; i < size; i++) out[i] = stderrTail[(start + i) % stderrTail.length];
+      return new String(out, StandardCharsets.UTF_8);
+    }
+  }
+
+  /**
+   * After the engine exited, a pipe silent for {@value Contract#PIPE_DRAIN_SEC} s while its reader waits on it is
+   * held open by a process the engine started: it is given up (the events end there). A busy reader is never cut off.
+   */
+  private void reap(Pipe out, Pipe err) {
+    try {
+      process.waitFor();
+      while (stdoutDone.getCount() > 0 || stderrDone.getCount() > 0) {
+        long outBefore = out.count.get();
+        long errBefore = err.count.get();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(Contract.PIPE_DRAIN_SEC);
+        stdoutDone.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        stderrDone.await(deadline - System.nanoTime(), TimeUnit.NANOSECONDS);
+        if (stdoutDone.getCount() > 0 && out.waiting && out.count.get() == outBefore) endOfEvents();
+        if (stderrDone.getCount() > 0 && err.waiting && err.count.get() == errBefore) stderrDone.countDown();
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  /** One of the engine's output pipes: counts bytes and tells whether its reader is blocked waiting for more. */
+  private static final class Pipe extends FilterInputStream {
+    final AtomicLong count = new AtomicLong();
+    volatile boolean waiting;
+
+    Pipe(InputStream in) {
+      super(in);
+    }
+
+    @Override
+    public int read() throws IOException {
+      byte[] one = new byte[1];
+      return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+    }
+
+    @Override
+    public int read(byte[] b, int off, int len) throws IOException {
+      waiting = true;
+      try {
+        int n = super.read(b, off, len);
+        if (n > 0) count.addAndGet(n);
+        return n;
+      } finally {
+        waiting = false;
+      }
     }
   }
 
@@ -273,10 +364,20 @@ public final class Session implements AutoCloseable {
 
   /** Persistent session: queues one file; destination may be null. */
   public void startFile(String source, String destination) {
+    startFile(source, destination, null, null);
+  }
+
+  /**
+   * Persistent session: queues one file. Null leaves a field out: destination, fileBytes (a byte range
+   * "start:end", either side may be empty), sessionIndex (one ascp of a multi-session job; default every session).
+   */
+  public void startFile(String source, String destination, String fileBytes, Integer sessionIndex) {
     Map<String, Object> c = new LinkedHashMap<>();
     c.put("type", "START");
     c.put("source", Objects.requireNonNull(source, "source"));
     if (destination != null) c.put("destination", destination);
+    if (fileBytes != null) c.put("file_bytes", fileBytes);
+    if (sessionIndex != null) c.put("session_index", sessionIndex);
     send(c);
   }
 
@@ -314,11 +415,21 @@ public final class Session implements AutoCloseable {
 
   /**
    * Cancels the job: SIGTERM to the engine, which cancels ascp, cleans up and ends with RESULT status cancelled,
-   * exit 130. Returns at once; {@link #waitFor()} then throws a {@link TransferException}.
+   * exit 130; an engine still running {@link Options#closeGrace()} later is killed. The signal goes once per
+   * session: a second cancel(), or close() after cancel(), sends nothing more (the engine would read a second
+   * SIGTERM as "kill ascp now"). Returns at once; {@link #waitFor()} then throws a {@link TransferException}.
    */
   public void cancel() {
+    if (!process.isAlive() || !signalled.compareAndSet(false, true)) return;
     // Not Process.destroy(): it also closes our end of stdout, losing the RESULT the engine prints next.
     process.toHandle().destroy();
+    daemon("asession-grace-" + process.pid(), () -> {
+      try {
+        if (!process.waitFor(options.closeGrace().toMillis(), TimeUnit.MILLISECONDS)) kill();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
   }
 
   /**
@@ -356,20 +467,38 @@ public final class Session implements AutoCloseable {
     queue.clear();
   }
 
+  // The client contract's outcome table (Contract.OUTCOME_ROWS): the first matching row decides.
   private ResultEvent outcome(int exitCode) throws InterruptedException {
     // stderr ends with the process; a grandchild holding it open must not hold us up.
-    stderrReader.join(1000);
+    stderrDone.await(Contract.PIPE_DRAIN_SEC, TimeUnit.SECONDS);
     ResultEvent r = result;
-    if (r == null) {
-      if (ascpEventsOnly && exitCode == 0 && failure == null) return null;
-      String tail = stderrTail();
-      String why = ascpEventsOnly ? " (events: ascp, so no RESULT line)" : " without a RESULT line";
-      throw new EngineException(
-          "asession exited with status " + exitCode + why + (tail.isEmpty() ? "" : "; stderr:\n" + tail), exitCode, tail, failure);
+    String kind = outcomeOf(r, exitCode, ascpEventsOnly);
+    if (failure != null && !"engine_error".equals(kind)) throw failure;
+    switch (kind) {
+      case "none":
+        return null;
+      case "transfer_error":
+        throw new TransferException(r, stderrTail());
+      case "result":
+        return r;
+      default:
+        String tail = stderrTail();
+        String why = ascpEventsOnly ? " (events: ascp, so no RESULT line)" : " without a RESULT line";
+        throw new EngineException(
+            "asession exited with status " + exitCode + why + (tail.isEmpty() ? "" : "; stderr:\n" + tail), exitCode, tail, failure);
     }
-    if (failure != null) throw failure;
-    if (!"success".equals(r.status())) throw new TransferException(r, stderrTail());
-    return r;
+  }
+
+  static String outcomeOf(ResultEvent r, int exitCode, boolean ascpOnly) {
+    String mode = ascpOnly ? "ascp" : "all";
+    for (Contract.OutcomeRow row : Contract.OUTCOME_ROWS) {
+      if (("present".equals(row.result())) != (r != null)) continue;
+      if (row.status() != null && (r == null || !row.status().equals(r.status()))) continue;
+      if ("0".equals(row.exit()) && exitCode != 0 || "nonzero".equals(row.exit()) && exitCode == 0) continue;
+      if (!"any".equals(row.events()) && !row.events().equals(mode)) continue;
+      return row.outcome();
+    }
+    return "engine_error";
   }
 
   /**
@@ -393,8 +522,8 @@ public final class Session implements AutoCloseable {
     // After the engine is gone: a write blocked on a full pipe has failed by now and released the lock.
     closeInput();
     try {
-      stdoutReader.join(1000);
-      stderrReader.join(1000);
+      stdoutDone.await(Contract.PIPE_DRAIN_SEC, TimeUnit.SECONDS);
+      stderrDone.await(Contract.PIPE_DRAIN_SEC, TimeUnit.SECONDS);
     } catch (InterruptedException e) {
       interrupted = true;
     }

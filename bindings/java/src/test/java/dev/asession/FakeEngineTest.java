@@ -1,5 +1,9 @@
 package dev.asession;
 
+import java.nio.file.Files;
+
+import dev.asession.generated.Contract;
+
 import static dev.asession.Fixtures.fakeEngine;
 import static dev.asession.Fixtures.gone;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -10,9 +14,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.asession.generated.AscpEvent;
+import dev.asession.generated.Contract;
 import dev.asession.generated.Event;
 import dev.asession.generated.ResultEvent;
 import dev.asession.generated.SpawnEvent;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -160,14 +166,73 @@ class FakeEngineTest {
   }
 
   @Test
-  void aLineThatIsNotAnEventIsReported() throws Exception {
+  void aLineThatIsNotAnEventIsSkippedAndReported() throws Exception {
     Options o = fakeEngine(dir, """
         process.stdout.write("hello\\n");
         out(result("success", 0));
         """).build();
     try (Session s = Session.start(SPEC, o)) {
-      EngineException e = assertThrows(EngineException.class, s::waitFor);
-      assertTrue(e.getMessage().contains("not an event"), e.getMessage());
+      assertEquals(List.of("RESULT"), s.events().map(Event::type).toList());
+      assertEquals("success", s.waitFor().status());
+      assertTrue(s.stderrTail().contains("not an event"), s.stderrTail());
+    }
+  }
+
+  @Test
+  void cancelTwiceAndCloseSignalTheEngineOnce() throws Exception {
+    Path log = dir.resolve("signals");
+    Options o = fakeEngine(dir, """
+        const fs = require("node:fs");
+        let n = 0;
+        process.on("SIGTERM", () => {
+          fs.appendFileSync(process.env.SIGNAL_LOG, "TERM\\n");
+          if (++n === 1) setTimeout(() => { out(result("cancelled", 130)); process.exit(130); }, 500);
+        });
+        out({ type: "INIT" });
+        setInterval(() => {}, 1000);
+        """).env("SIGNAL_LOG", log.toString()).build();
+    Session s = Session.start(SPEC, o);
+    assertEquals("INIT", s.events().iterator().next().type());
+    s.cancel();
+    s.cancel();
+    s.close();
+    assertEquals("TERM\n", Files.readString(log));
+    assertThrows(TransferException.class, s::waitFor);
+  }
+
+  @Test
+  void clearEnvironmentPassesOnlyTheGivenVariables() throws Exception {
+    Options o = fakeEngine(dir, """
+        out({ type: "ENV", names: Object.keys(process.env).sort().join(",") });
+        out(result("success", 0));
+        """).clearEnvironment().env("ONLY", "1").build();
+    try (Session s = Session.start(SPEC, o)) {
+      Event env = s.events().findFirst().orElseThrow();
+      assertTrue(env.raw().contains("\"names\":\"ONLY\""), env.raw());
+    }
+  }
+
+  @Test
+  void everyOutcomeRow() {
+    for (Contract.OutcomeRow row : Contract.OUTCOME_ROWS) {
+      ResultEvent r = "present".equals(row.result())
+          ? (ResultEvent) Event.decode("{\"type\":\"RESULT\",\"status\":\"" + row.status() + "\",\"exit_code\":0,\"error\":null,"
+              + "\"sessions\":[],\"totals\":{\"files_passed\":0,\"files_failed\":0,\"files_skipped\":0,"
+              + "\"bytes_transferred\":0,\"file_bytes\":0},\"elapsed_ms\":1}")
+          : null;
+      List<Integer> codes = switch (row.exit()) {
+        case "0" -> List.of(0);
+        case "nonzero" -> List.of(1, 137);
+        default -> List.of(0, 1, 130);
+      };
+      List<Boolean> modes = switch (row.events()) {
+        case "all" -> List.of(false);
+        case "ascp" -> List.of(true);
+        default -> List.of(false, true);
+      };
+      for (int code : codes) {
+        for (boolean ascp : modes) assertEquals(row.outcome(), Session.outcomeOf(r, code, ascp), row.id() + " exit " + code);
+      }
     }
   }
 

@@ -2,13 +2,10 @@
 package dev.asession.generated;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.Collections;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import java.util.Set;
 
 /** A management frame from ascp. Known fields have the types below; a value that does not parse as its type stays the text ascp sent. Unknown fields pass through as strings under the same naming rule. Unknown fields are in extra(); text(name) gives any field as ascp's value text. */
-public final class AscpEvent implements Event {
+public final class AscpEvent extends AscpEventBase implements Event {
   static final Set<String> KNOWN_FIELDS = Set.of(
       "type",
       "session_index",
@@ -323,10 +320,9 @@ public final class AscpEvent implements Event {
   private final String extraCreatePolicy;
   private final Boolean stalled;
   private final Boolean fipsModeEnabled;
-  private final Map<String, String> fields;
-  private final String raw;
 
   private AscpEvent(JsonNode n, String raw) {
+    super(n, raw, KNOWN_FIELDS);
     this.type = Decoding.ascpString(n, "type");
     this.sessionIndex = Decoding.ascpInteger(n, "session_index");
     this.file = Decoding.ascpString(n, "file");
@@ -483,8 +479,6 @@ public final class AscpEvent implements Event {
     this.extraCreatePolicy = Decoding.ascpString(n, "extra_create_policy");
     this.stalled = Decoding.ascpBoolean(n, "stalled");
     this.fipsModeEnabled = Decoding.ascpBoolean(n, "fips_mode_enabled");
-    this.fields = Decoding.texts(n);
-    this.raw = raw;
   }
 
   static AscpEvent from(JsonNode n, String raw) {
@@ -1269,30 +1263,5 @@ public final class AscpEvent implements Event {
   /** fips_mode_enabled (FipsModeEnabled): Native field FipsModeEnabled. Null when absent or when ascp's text did not parse: text() keeps it. */
   public Boolean fipsModeEnabled() {
     return fipsModeEnabled;
-  }
-
-  /** The event exactly as the engine printed it (one JSON line). */
-  @Override
-  public String raw() {
-    return raw;
-  }
-
-  /** Any field of this event by its snake_case name, as text (numbers in decimal, booleans true/false); null when absent. */
-  public String text(String name) {
-    return fields.get(name);
-  }
-
-  /** Fields this binding has no accessor for (new ascp fields), by snake_case name, in arrival order. */
-  public Map<String, String> extra() {
-    Map<String, String> extra = new LinkedHashMap<>();
-    fields.forEach((k, v) -> {
-      if (!KNOWN_FIELDS.contains(k)) extra.put(k, v);
-    });
-    return Collections.unmodifiableMap(extra);
-  }
-
-  @Override
-  public String toString() {
-    return raw;
   }
 }

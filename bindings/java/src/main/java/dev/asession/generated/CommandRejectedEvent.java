@@ -26,9 +26,9 @@ public record CommandRejectedEvent(
 
   static CommandRejectedEvent from(JsonNode n, String raw) {
     return new CommandRejectedEvent(
-        Decoding.requiredLong(n, "line"),
-        Decoding.requiredString(n, "reason"),
-        Decoding.optionalLong(n, "session_index"),
+        Decoding.field(n, "line", true, Decoding.LONG),
+        Decoding.field(n, "reason", true, Decoding.STRING),
+        Decoding.field(n, "session_index", false, Decoding.LONG),
         raw);
   }
 }

@@ -45,9 +45,9 @@ public record DryRunEvent(
       String commandLine) {
     static Session from(JsonNode n) {
       return new Session(
-          Decoding.requiredLong(n, "session_index"),
+          Decoding.field(n, "session_index", true, Decoding.LONG),
           Decoding.list(n, "argv", true, Decoding::string),
-          Decoding.requiredString(n, "command_line"));
+          Decoding.field(n, "command_line", true, Decoding.STRING));
     }
   }
 
@@ -64,21 +64,21 @@ public record DryRunEvent(
       String path) {
     static FileList from(JsonNode n) {
       return new FileList(
-          Decoding.requiredString(n, "option"),
-          Decoding.optionalLong(n, "entries"),
-          Decoding.optionalString(n, "path"));
+          Decoding.field(n, "option", true, Decoding.STRING),
+          Decoding.field(n, "entries", false, Decoding.LONG),
+          Decoding.field(n, "path", false, Decoding.STRING));
     }
   }
 
   static DryRunEvent from(JsonNode n, String raw) {
     return new DryRunEvent(
-        Decoding.requiredString(n, "ascp_path"),
+        Decoding.field(n, "ascp_path", true, Decoding.STRING),
         Decoding.list(n, "sessions", true, Session::from),
         Decoding.stringMap(n, "env", true),
         Decoding.object(n, "file_list", false, FileList::from),
         Decoding.list(n, "unknown_keys", true, Decoding::string),
         Decoding.list(n, "ignored_keys", true, Decoding::string),
-        Decoding.requiredString(n, "events"),
+        Decoding.field(n, "events", true, Decoding.STRING),
         raw);
   }
 }

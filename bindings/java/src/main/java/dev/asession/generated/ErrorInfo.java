@@ -20,10 +20,10 @@ public record ErrorInfo(
     boolean retryable) {
   static ErrorInfo from(JsonNode n) {
     return new ErrorInfo(
-        Decoding.requiredString(n, "source"),
-        Decoding.optionalLong(n, "code"),
-        Decoding.optionalString(n, "name"),
-        Decoding.requiredString(n, "message"),
-        Decoding.requiredBoolean(n, "retryable"));
+        Decoding.field(n, "source", true, Decoding.STRING),
+        Decoding.field(n, "code", false, Decoding.LONG),
+        Decoding.field(n, "name", false, Decoding.STRING),
+        Decoding.field(n, "message", true, Decoding.STRING),
+        Decoding.field(n, "retryable", true, Decoding.BOOLEAN));
   }
 }

@@ -4,27 +4,12 @@ package dev.asession.generated;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One line of asession's stdout: an ascp event or one of the engine's own events. */
-public sealed interface Event permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent {
-  /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
-  String type();
-
-  /** The event exactly as the engine printed it (one JSON line). */
-  String raw();
-
-  /**
-   * Decodes one stdout line of the engine.
-   *
-   * @throws IllegalArgumentException when the line is not a JSON object with a string type, or an engine event
-   *     misses a required field or has one of the wrong type
-   */
+public sealed interface Event extends EventLine permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent {
+  /** Decodes one stdout line of the engine; IllegalArgumentException when it is not an event or an engine event breaks its schema. */
   static Event decode(String line) {
-    JsonNode n = Decoding.parse(line);
-    JsonNode type = n.get("type");
-    if (type == null || !type.isTextual()) {
-      throw new IllegalArgumentException("event without a string \"type\": " + Decoding.excerpt(line));
-    }
+    JsonNode n = Decoding.eventNode(line);
     try {
-      return switch (type.textValue()) {
+      return switch (n.get("type").textValue()) {
         case "SPAWN" -> SpawnEvent.from(n, line);
         case "RETRY" -> RetryEvent.from(n, line);
         case "COMMAND_REJECTED" -> CommandRejectedEvent.from(n, line);
@@ -34,7 +19,7 @@ public sealed interface Event permits AscpEvent, SpawnEvent, RetryEvent, Command
         default -> AscpEvent.from(n, line);
       };
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(type.textValue() + " event: " + e.getMessage() + ": " + Decoding.excerpt(line), e);
+      throw Decoding.eventError(n, e, line);
     }
   }
 }

@@ -47,22 +47,22 @@ public record ResultEvent(
       long fileBytes) {
     static Totals from(JsonNode n) {
       return new Totals(
-          Decoding.requiredLong(n, "files_passed"),
-          Decoding.requiredLong(n, "files_failed"),
-          Decoding.requiredLong(n, "files_skipped"),
-          Decoding.requiredLong(n, "bytes_transferred"),
-          Decoding.requiredLong(n, "file_bytes"));
+          Decoding.field(n, "files_passed", true, Decoding.LONG),
+          Decoding.field(n, "files_failed", true, Decoding.LONG),
+          Decoding.field(n, "files_skipped", true, Decoding.LONG),
+          Decoding.field(n, "bytes_transferred", true, Decoding.LONG),
+          Decoding.field(n, "file_bytes", true, Decoding.LONG));
     }
   }
 
   static ResultEvent from(JsonNode n, String raw) {
     return new ResultEvent(
-        Decoding.requiredString(n, "status"),
-        Decoding.requiredLong(n, "exit_code"),
+        Decoding.field(n, "status", true, Decoding.STRING),
+        Decoding.field(n, "exit_code", true, Decoding.LONG),
         Decoding.object(n, "error", false, ErrorInfo::from),
         Decoding.list(n, "sessions", true, SessionOutcome::from),
         Decoding.object(n, "totals", true, Totals::from),
-        Decoding.requiredLong(n, "elapsed_ms"),
+        Decoding.field(n, "elapsed_ms", true, Decoding.LONG),
         raw);
   }
 }

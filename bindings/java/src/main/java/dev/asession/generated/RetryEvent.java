@@ -32,12 +32,12 @@ public record RetryEvent(
 
   static RetryEvent from(JsonNode n, String raw) {
     return new RetryEvent(
-        Decoding.requiredLong(n, "session_index"),
-        Decoding.requiredLong(n, "attempt"),
-        Decoding.requiredLong(n, "code"),
-        Decoding.requiredString(n, "name"),
-        Decoding.requiredString(n, "message"),
-        Decoding.requiredDouble(n, "delay_sec"),
+        Decoding.field(n, "session_index", true, Decoding.LONG),
+        Decoding.field(n, "attempt", true, Decoding.LONG),
+        Decoding.field(n, "code", true, Decoding.LONG),
+        Decoding.field(n, "name", true, Decoding.STRING),
+        Decoding.field(n, "message", true, Decoding.STRING),
+        Decoding.field(n, "delay_sec", true, Decoding.DOUBLE),
         raw);
   }
 }

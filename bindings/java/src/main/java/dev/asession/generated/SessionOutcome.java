@@ -38,19 +38,19 @@ public record SessionOutcome(
     Long fileBytes) {
   static SessionOutcome from(JsonNode n) {
     return new SessionOutcome(
-        Decoding.requiredLong(n, "session_index"),
-        Decoding.requiredString(n, "status"),
-        Decoding.requiredLong(n, "attempts"),
-        Decoding.optionalString(n, "session_id"),
-        Decoding.optionalLong(n, "pid"),
-        Decoding.optionalLong(n, "exit_code"),
-        Decoding.optionalString(n, "signal"),
-        Decoding.optionalString(n, "stderr_tail"),
+        Decoding.field(n, "session_index", true, Decoding.LONG),
+        Decoding.field(n, "status", true, Decoding.STRING),
+        Decoding.field(n, "attempts", true, Decoding.LONG),
+        Decoding.field(n, "session_id", false, Decoding.STRING),
+        Decoding.field(n, "pid", false, Decoding.LONG),
+        Decoding.field(n, "exit_code", false, Decoding.LONG),
+        Decoding.field(n, "signal", false, Decoding.STRING),
+        Decoding.field(n, "stderr_tail", false, Decoding.STRING),
         Decoding.object(n, "error", false, ErrorInfo::from),
-        Decoding.optionalLong(n, "files_passed"),
-        Decoding.optionalLong(n, "files_failed"),
-        Decoding.optionalLong(n, "files_skipped"),
-        Decoding.optionalLong(n, "bytes_transferred"),
-        Decoding.optionalLong(n, "file_bytes"));
+        Decoding.field(n, "files_passed", false, Decoding.LONG),
+        Decoding.field(n, "files_failed", false, Decoding.LONG),
+        Decoding.field(n, "files_skipped", false, Decoding.LONG),
+        Decoding.field(n, "bytes_transferred", false, Decoding.LONG),
+        Decoding.field(n, "file_bytes", false, Decoding.LONG));
   }
 }

@@ -30,10 +30,10 @@ public record SpawnEvent(
 
   static SpawnEvent from(JsonNode n, String raw) {
     return new SpawnEvent(
-        Decoding.requiredLong(n, "session_index"),
-        Decoding.requiredLong(n, "attempt"),
-        Decoding.requiredLong(n, "pid"),
-        Decoding.requiredString(n, "ascp_path"),
+        Decoding.field(n, "session_index", true, Decoding.LONG),
+        Decoding.field(n, "attempt", true, Decoding.LONG),
+        Decoding.field(n, "pid", true, Decoding.LONG),
+        Decoding.field(n, "ascp_path", true, Decoding.STRING),
         Decoding.list(n, "argv", true, Decoding::string),
         raw);
   }

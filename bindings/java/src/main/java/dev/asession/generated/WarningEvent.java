@@ -28,10 +28,10 @@ public record WarningEvent(
 
   static WarningEvent from(JsonNode n, String raw) {
     return new WarningEvent(
-        Decoding.requiredString(n, "code"),
-        Decoding.requiredString(n, "message"),
-        Decoding.optionalLong(n, "session_index"),
-        Decoding.optionalString(n, "key"),
+        Decoding.field(n, "code", true, Decoding.STRING),
+        Decoding.field(n, "message", true, Decoding.STRING),
+        Decoding.field(n, "session_index", false, Decoding.LONG),
+        Decoding.field(n, "key", false, Decoding.STRING),
         raw);
   }
 }
