@@ -4,14 +4,14 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
-from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Union
 
-from ._errors import EngineError, EngineNotFoundError, TransferError
+from . import _engine
+from ._errors import EngineError, TransferError
 from ._events import Event, ResultEvent, from_json
 
-EngineArg = Union[str, "os.PathLike[str]", Sequence[str], None]
+EngineArg = _engine.EngineArg
 Spec = Union[Mapping[str, Any], str]
 
 #: The engine runs in its own session (process group) on POSIX, so a Ctrl-C at the terminal reaches only
@@ -23,40 +23,9 @@ DEFAULT_GRACE_SEC = 10.0
 STDERR_TAIL_BYTES = 64 * 1024
 
 
-def resolve_engine(engine: EngineArg, env: Optional[Mapping[str, str]] = None) -> List[str]:
-    """The argv prefix that runs asession: the argument, then $ASESSION_BIN, then `asession` on PATH.
-
-    A string is one executable path (no shell splitting); a path ending in .js runs with node.
-    A sequence is used as given (e.g. ["node", "/opt/asession/dist/cli.js"]).
-    """
-    environ = os.environ if env is None else env
-    search_path = environ.get("PATH", os.defpath)
-    if engine is not None and not isinstance(engine, (str, os.PathLike)):
-        argv = [os.fspath(a) for a in engine]
-        if not argv:
-            raise ValueError("engine: empty command")
-        return argv
-    if engine is not None:
-        origin, name = "engine argument", os.fspath(engine)
-    elif environ.get("ASESSION_BIN"):
-        origin, name = "$ASESSION_BIN", environ["ASESSION_BIN"]
-    else:
-        origin, name = "PATH", "asession"
-    if name.endswith(".js"):
-        node = shutil.which("node", path=search_path)
-        if os.path.isfile(name) and node:
-            return [node, os.path.abspath(name)]  # absolute: the engine may run in another cwd
-        problem = "no such file" if not os.path.isfile(name) else "node is not on PATH"
-    else:
-        found = shutil.which(name, path=search_path)
-        if found:
-            return [os.path.abspath(found)]
-        problem = "not found or not executable"
-    raise EngineNotFoundError(
-        f"asession engine {name!r} (from {origin}): {problem}. Pass engine=, set ASESSION_BIN, "
-        "or put asession on PATH (looked at them in that order).",
-        [f"{origin}: {name}"],
-    )
+def resolve_engine(engine: EngineArg, env: Optional[Mapping[str, str]] = None, node: Optional[str] = None) -> List[str]:
+    """The argv prefix that runs asession (the order is in _engine.py)."""
+    return _engine.engine_command(engine, node, env)
 
 
 def encode_spec(spec: Spec) -> bytes:

@@ -40,10 +40,12 @@ class AsyncSession:
         env: Optional[Mapping[str, str]] = None,
         tee_stderr: Optional[IO[bytes]] = None,
         grace_sec: float = _common.DEFAULT_GRACE_SEC,
+        node: Optional[str] = None,
     ) -> None:
         """Arguments as for Session."""
         self._spec = spec
         self._engine = engine
+        self._node = node
         self._cwd = cwd
         self._env = dict(env) if env is not None else None
         self._tee_stderr = tee_stderr
@@ -65,7 +67,7 @@ class AsyncSession:
         if self._proc is not None:
             raise RuntimeError("session already started")
         spec = _common.encode_spec(self._spec)  # a spec json cannot encode fails before anything runs
-        argv = _common.resolve_engine(self._engine, self._env)
+        argv = _common.resolve_engine(self._engine, self._env, self._node)
         try:
             self._proc = await asyncio.create_subprocess_exec(
                 *argv, stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.PIPE,

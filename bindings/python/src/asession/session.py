@@ -47,13 +47,17 @@ class Session:
         env: Optional[Mapping[str, str]] = None,
         tee_stderr: Optional[IO[bytes]] = None,
         grace_sec: float = _common.DEFAULT_GRACE_SEC,
+        node: Optional[str] = None,
     ) -> None:
-        """``engine``: path of asession (a ``.js`` runs with node) or a full argv prefix; default
-        ``$ASESSION_BIN``, then ``asession`` on PATH. ``env`` replaces the child's environment (and is where
+        """``engine``: path of asession (a ``.js``/``.mjs`` runs with Node) or a full argv prefix; default
+        ``$ASESSION_BIN``, then the engine inside this package, then ``asession`` on PATH. ``node``: the Node that
+        runs an engine file (default ``$ASESSION_NODE``, a ``node`` >= 20.19 on PATH, then the one of the
+        ``asession[node]`` extra). ``env`` replaces the child's environment (and is where
         ``ASESSION_BIN`` and ``PATH`` are looked up). ``tee_stderr``: a binary stream that also receives the
         engine's stderr as it comes (``stderr_tail`` keeps the last 64 KiB either way)."""
         self._spec = spec
         self._engine = engine
+        self._node = node
         self._cwd = cwd
         self._env = dict(env) if env is not None else None
         self._tee_stderr = tee_stderr
@@ -74,7 +78,7 @@ class Session:
         if self._proc is not None:
             raise RuntimeError("session already started")
         spec = _common.encode_spec(self._spec)  # a spec json cannot encode fails before anything runs
-        argv = _common.resolve_engine(self._engine, self._env)
+        argv = _common.resolve_engine(self._engine, self._env, self._node)
         try:
             self._proc = subprocess.Popen(
                 argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
