@@ -3,7 +3,7 @@
 //
 // Usage: asession-conformance [--engine PATH] [engine arguments...]
 //
-// The engine is --engine, else $ASESSION_BIN, else asession on PATH (a .js file runs with node). The first
+// The engine is --engine, else $ASESSION_BIN, else the embedded engine (a .js/.mjs file runs with node). The first
 // stdin line is the session spec; later lines are forwarded unchanged as commands; end of stdin closes the
 // engine's input; SIGTERM and SIGINT cancel; every event is printed as the engine printed it; the exit status
 // is RESULT's exit_code.
