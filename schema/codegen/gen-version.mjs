@@ -31,5 +31,7 @@ export default async function generate({ root }) {
       path: "conformance/packaging/java-consumer/pom.xml",
       content: setVersion(await read(root, "conformance/packaging/java-consumer/pom.xml"), pomVersion, version, "conformance/packaging/java-consumer/pom.xml"),
     },
+    // README's Maven snippet.
+    { path: "README.md", content: setVersion(await read(root, "README.md"), pomVersion, version, "README.md") },
   ];
 }
