@@ -13,6 +13,9 @@ import { build } from "esbuild";
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 export const ENGINE_OUT = "dist/cli.js";
 
+// The licence notice of each package whose code ends up in the bundle (the bundle carries them in its header).
+const NOTICES = { ajv: "MIT License, Copyright (c) 2015-2021 Evgeny Poberezkin" };
+
 /** The bundle's text; deterministic for a given source tree and esbuild version (the drift check relies on it). */
 export async function bundleEngine() {
   const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
@@ -30,10 +33,17 @@ export async function bundleEngine() {
     minifyWhitespace: true,
     minifySyntax: true,
     legalComments: "eof",
-    banner: { js: `// asession engine ${version}: one file built from src/ by scripts/bundle.mjs. Do not edit.` },
+    metafile: true,
     logLevel: "silent",
   });
-  return result.outputFiles[0].text;
+  const packages = new Set(Object.keys(result.metafile.inputs).flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1] ?? []));
+  const missing = [...packages].filter((p) => !NOTICES[p]);
+  if (missing.length) throw new Error(`bundle.mjs: add the licence notice of ${missing.join(", ")} to NOTICES`);
+  const header = [`// asession engine ${version}: one file built from src/ by scripts/bundle.mjs. Do not edit.`];
+  for (const p of [...packages].sort()) header.push(`// Includes code of ${p}: ${NOTICES[p]}.`);
+  // After the #! line, which must stay first.
+  const [shebang, ...rest] = result.outputFiles[0].text.split("\n");
+  return [shebang, ...header, ...rest].join("\n");
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
