@@ -37,24 +37,28 @@ var (
 	versionOutRe  = regexp.MustCompile(`^asession (\d+\.\d+\.\d+\S*)\s*$`)
 )
 
-// Written at most once per process; later Starts reuse the path.
+// The cached file, once written by this process; a failure is not remembered, so a later Start tries again.
 var extracted struct {
-	once sync.Once
+	sync.Mutex
 	path string
-	err  error
 }
 
 // embeddedEnginePath is the cached file holding the embedded engine, written on first use.
 func embeddedEnginePath() (string, error) {
-	extracted.once.Do(func() {
-		dir, err := os.UserCacheDir()
-		if err != nil {
-			extracted.err = fmt.Errorf("%w: no cache folder for the embedded engine (%v); set $XDG_CACHE_HOME or $HOME, or $ASESSION_BIN", ErrEngineNotFound, err)
-			return
-		}
-		extracted.path, extracted.err = writeOnce(filepath.Join(dir, "asession"), embeddedEngine)
-	})
-	return extracted.path, extracted.err
+	extracted.Lock()
+	defer extracted.Unlock()
+	if extracted.path != "" {
+		return extracted.path, nil
+	}
+	dir, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("%w: no cache folder for the embedded engine (%v); set $XDG_CACHE_HOME or $HOME, or $ASESSION_BIN", ErrEngineNotFound, err)
+	}
+	path, err := writeOnce(filepath.Join(dir, "asession"), embeddedEngine)
+	if err == nil {
+		extracted.path = path
+	}
+	return path, err
 }
 
 // writeOnce stores content in dir under a name made of its hash, unless a file with that content is already

@@ -5,7 +5,8 @@
 Reads the session spec from stdin (the first JSON value, usually one line), runs it with ``Session``, prints
 each event's JSON on stdout, forwards every later stdin line untouched with ``send_raw``, closes the engine's
 stdin when its own ends, turns SIGTERM/SIGINT into ``cancel()``, copies the engine's stderr to its own and
-exits with RESULT's exit_code. The engine comes from $ASESSION_BIN, else ``asession`` on PATH.
+exits with RESULT's exit_code. The engine comes from $ASESSION_BIN, else the one in this package, else
+``asession`` on PATH.
 """
 
 from __future__ import annotations
