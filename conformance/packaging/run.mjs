@@ -3,7 +3,7 @@
 // SIMULATOR (conformance/simulator, a stand-in, not IBM's ascp): the example is the code block after the
 // README comment `<!-- example: LANG -->`, session.json is written for the simulator.
 //   node conformance/packaging/run.mjs npm|python|go|java      (after npm run build)
-// npm: npm pack, install the tarball into an empty folder, npx asession --version, a session.
+// npm: npm pack (its prepack builds), install the tarball into an empty folder, npx asession --version, a session.
 // python: build the wheel, install it with the [node] extra into a fresh venv, run with a PATH that has no node.
 // go: a user module that requires the module (replaced by a copy of its git-tracked files, as `go get` sees
 //     them; no network), built and run three times at once on an empty cache.
@@ -92,7 +92,8 @@ async function npm() {
   const packed = await run("npm", ["pack", "--json", "--pack-destination", work], { cwd: root });
   let info = null;
   try {
-    info = JSON.parse(packed.out.slice(packed.out.indexOf("[")))[0];
+    // The JSON array starts on a line of its own, after what prepack (npm run build) printed.
+    info = JSON.parse(packed.out.slice(/^\[$/m.exec(packed.out)?.index))[0];
   } catch {
     // reported below
   }
