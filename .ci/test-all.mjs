@@ -85,6 +85,14 @@ const SUITES = [
   { name: "conformance-go", setup: `cd bindings/go && go build -o ${goAdapter} ./cmd/asession-conformance`, cmd: `node conformance/run.mjs --binding --impl "${goAdapter}"` }, // engine: $ASESSION_BIN (set below; a case may name another)
   { name: "java", cwd: "bindings/java", cmd: "mvn -B -q test", parse: () => surefireCounts() },
   { name: "conformance-java", setup: "bash bindings/java/conformance-adapter.sh --build", cmd: 'node conformance/run.mjs --binding --impl "bash bindings/java/conformance-adapter.sh"' },
+  // go.mod's go line is the oldest Go the module needs (1.20: errors.Join); toolchains on the module proxy start
+  // at 1.21.0, so the tests run with that one, the oldest that can be had.
+  { name: "go-oldest", cwd: "bindings/go", cmd: "GOTOOLCHAIN=go1.21.0 go test -json -count=1 ./...; rc=$?; echo 'go.mod says go 1.20; go1.20 is not on the module proxy: tested with go1.21.0, the oldest there'; exit $rc", parse: goCounts },
+  // Each package installed as a user would, README's example run after that install alone (conformance/packaging).
+  { name: "package-npm", cmd: "node conformance/packaging/run.mjs npm" },
+  { name: "package-python", cmd: "node conformance/packaging/run.mjs python" },
+  { name: "package-go", cmd: "node conformance/packaging/run.mjs go" },
+  { name: "package-java", cmd: "node conformance/packaging/run.mjs java" },
 ];
 
 function sh(cmd, cwd, log) {

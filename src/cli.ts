@@ -13,6 +13,7 @@ import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
 import { userStringArg } from "./mgmt-port.js";
 import { EXIT, MAX_LINE_BYTES, MAX_SPEC_BYTES } from "./limits.js";
+import { VERSION } from "./generated/version.js";
 import type { ResultEvent } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 
@@ -43,7 +44,7 @@ async function main(): Promise<number> {
   const log = new Logger("warn");
   const invocation = parseInvocation(process.argv.slice(2));
   if (invocation.mode === "help") return printAndExit(HELP);
-  if (invocation.mode === "version") return printAndExit(`asession ${version()}\n`);
+  if (invocation.mode === "version") return printAndExit(`asession ${VERSION}\n`);
 
   const writer = new NdjsonWriter(1);
   // A signal before the job exists (the spec is still being read, say): nothing runs yet, so end at once, cancelled,
@@ -183,11 +184,6 @@ function failureResult(exitCode: number, message: string, startedAt: number): Re
     totals: { files_passed: 0, files_failed: 0, files_skipped: 0, bytes_transferred: 0, file_bytes: 0 },
     elapsed_ms: Math.round(performance.now() - startedAt),
   };
-}
-
-function version(): string {
-  const pkg = JSON.parse(fs.readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string };
-  return pkg.version;
 }
 
 function printAndExit(text: string): number {

@@ -12,32 +12,38 @@ import (
 // ErrEngineNotFound is wrapped by Start's error when no asession executable could be found.
 var ErrEngineNotFound = errors.New("asession engine not found")
 
-// engineCommand resolves the engine: opts.Engine, then $ASESSION_BIN, then asession on PATH. The first one set is
-// used without falling back, so a wrong explicit path is reported rather than silently replaced. A JavaScript
-// file runs with node.
-func engineCommand(explicit string) (name string, args []string, err error) {
-	var path string
+// engineCommand resolves the engine: opts.Engine, then $ASESSION_BIN, then the engine embedded in this package
+// (engine_embed.go). The first one set is used without falling back, so a wrong explicit path is reported rather
+// than silently replaced. A JavaScript file runs with the Node findNode picks; a bundled engine of another major
+// version is refused.
+func engineCommand(explicit, node string) (name string, args []string, err error) {
+	var path, from string
 	switch {
 	case explicit != "":
-		path, err = lookEngine(explicit, "Options.Engine")
+		from = "Options.Engine"
+		path, err = lookEngine(explicit, from)
 	case os.Getenv(contractEngineEnvVar) != "":
-		path, err = lookEngine(os.Getenv(contractEngineEnvVar), "$"+contractEngineEnvVar)
+		from = "$" + contractEngineEnvVar
+		path, err = lookEngine(os.Getenv(contractEngineEnvVar), from)
 	default:
-		path, err = exec.LookPath("asession")
-		if err != nil {
-			err = fmt.Errorf("%w: tried Options.Engine (empty), $ASESSION_BIN (unset), asession on PATH", ErrEngineNotFound)
-		}
+		from = "the embedded engine"
+		path, err = embeddedEnginePath()
 	}
 	if err != nil {
 		return "", nil, err
 	}
+	if v := fileHeaderVersion(path); v != "" {
+		if err := checkEngineVersion(v, from+" "+path); err != nil {
+			return "", nil, err
+		}
+	}
 	switch strings.ToLower(filepath.Ext(path)) {
 	case ".js", ".mjs", ".cjs":
-		node, nerr := exec.LookPath("node")
+		nodePath, nerr := findNode(node)
 		if nerr != nil {
-			return "", nil, fmt.Errorf("asession: node not found on PATH, needed to run %s: %w", path, nerr)
+			return "", nil, fmt.Errorf("%w (needed to run %s)", nerr, path)
 		}
-		return node, []string{path}, nil
+		return nodePath, []string{path}, nil
 	}
 	return path, nil, nil
 }

@@ -1,3 +1,3 @@
 module github.com/asession/asession/bindings/go
 
-go 1.26
+go 1.20

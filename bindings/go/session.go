@@ -21,8 +21,11 @@ import (
 
 // Options say how to start the engine. A nil *Options means all defaults.
 type Options struct {
-	// Engine is the asession executable, or a .js file run with node. Empty: $ASESSION_BIN, then asession on PATH.
+	// Engine is the asession executable, or a .js/.mjs file run with Node. Empty: $ASESSION_BIN, then the engine
+	// embedded in this package (written once to the user's cache folder).
 	Engine string
+	// Node runs an engine file. Empty: $ASESSION_NODE, then node on PATH (>= 20.19 either way).
+	Node string
 	// Args are extra engine arguments, after the executable.
 	Args []string
 	// Dir is the engine's working directory; empty means the current one.
@@ -91,7 +94,7 @@ func Start(ctx context.Context, spec any, opts *Options) (*Session, error) {
 	if err != nil {
 		return nil, err
 	}
-	name, args, err := engineCommand(opts.Engine)
+	name, args, err := engineCommand(opts.Engine, opts.Node)
 	if err != nil {
 		return nil, err
 	}

@@ -307,10 +307,12 @@ func TestEngineNotFound(t *testing.T) {
 		t.Fatalf("ASESSION_BIN: %v", err)
 	}
 
+	// The embedded engine is there, but no Node to run it.
 	t.Setenv("ASESSION_BIN", "")
+	t.Setenv("ASESSION_NODE", "")
 	t.Setenv("PATH", t.TempDir())
 	_, err = Start(context.Background(), map[string]any{}, nil)
-	if !errors.Is(err, ErrEngineNotFound) || !strings.Contains(err.Error(), "asession on PATH") {
+	if !errors.Is(err, ErrEngineNotFound) || !strings.Contains(err.Error(), "node on PATH (not found)") {
 		t.Fatalf("PATH: %v", err)
 	}
 }

@@ -97,19 +97,33 @@ async function nodeFloorRun() {
   return { exit_ms: (await p.exited).t };
 }
 
+/** `asession --version`: the engine's load time alone (no stdin, no ascp). */
+async function versionRun() {
+  const p = start({ script: ENGINE, args: ["--version"], stdin: "ignore" });
+  p.child.stdout.resume();
+  const exit = await p.exited;
+  failIf(exit.code !== 0, `--version failed (exit ${exit.code})`, p);
+  return { exit_ms: exit.t };
+}
+
 async function startup() {
   const runs = [];
   const floor = [];
+  const version = [];
+  // Interleaved, so a burst of load on the shared machine hits all three alike.
   for (let i = 0; i < sizes.startupRuns; i++) {
     runs.push(await startupRun());
+    version.push(await versionRun());
     floor.push(await nodeFloorRun());
   }
   return {
     runs,
     node_floor_runs: floor,
+    version_runs: version,
     spawn_ms: medianOf(runs, (r) => r.spawn_ms),
     init_ms: medianOf(runs, (r) => r.init_ms),
     exit_ms: medianOf(runs, (r) => r.exit_ms),
+    version_ms: medianOf(version, (r) => r.exit_ms),
     node_floor_ms: medianOf(floor, (r) => r.exit_ms),
   };
 }
@@ -442,7 +456,10 @@ function table(r) {
     rows.push([`Start → SPAWN event (ms, ${s.runs.length} runs)`, f1(s.spawn_ms), "", "", "", ""]);
     rows.push(["Start → INIT event (ms)", f1(s.init_ms), "", "", "", ""]);
     rows.push(["Start → exit, one-file session (ms)", f1(s.exit_ms), "", "", "", ""]);
+    rows.push(["`asession --version` start → exit (ms)", f1(s.version_ms), "", "", "", ""]);
     rows.push(["`node -e 0` start → exit (ms, floor)", f1(s.node_floor_ms), "", "", "", ""]);
+    rows.push(["SPAWN over the floor (ms)", f1(s.spawn_ms - s.node_floor_ms), "", ratio(s.spawn_ms, s.node_floor_ms), "≤ 30", met(s.spawn_ms - s.node_floor_ms <= 30)]);
+    rows.push(["`--version` over the floor (ms)", f1(s.version_ms - s.node_floor_ms), "", ratio(s.version_ms, s.node_floor_ms), "≤ 30", met(s.version_ms - s.node_floor_ms <= 30)]);
   }
   if (r.throughput) {
     const t = r.throughput;

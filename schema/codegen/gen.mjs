@@ -14,7 +14,9 @@ const check = process.argv.includes("--check");
 
 const loadSchema = (name) => JSON.parse(fs.readFileSync(path.join(root, "schema", name), "utf8"));
 const model = buildModel(loadSchema);
-const generators = fs.readdirSync(here).filter((f) => /^gen-.*\.mjs$/.test(f)).sort();
+// The engine bundle goes last: it is built from src/, including what the other generators write there.
+const LAST = "gen-engine-copy.mjs";
+const generators = fs.readdirSync(here).filter((f) => /^gen-.*\.mjs$/.test(f)).sort((a, b) => (a === LAST) - (b === LAST) || (a < b ? -1 : a > b ? 1 : 0));
 const drift = [];
 for (const file of generators) {
   const { default: generate } = await import(pathToFileURL(path.join(here, file)).href);

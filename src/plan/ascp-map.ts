@@ -1,6 +1,6 @@
 // The x-ascp and x-aliases annotations of schema/transfer-spec.schema.json, read once and checked, so the
 // planner and the normalizer are driven by the schema alone. A malformed annotation fails at load time, not in the middle of a job.
-import fs from "node:fs";
+import { transferSpecSchema } from "../generated/transfer-spec-schema.js";
 
 export const SPECIALS = ["refuse_ascp4", "wss", "multi_session", "tags", "proxy", "fallback_port", "paths", "destination"] as const;
 export type SpecialName = (typeof SPECIALS)[number];
@@ -164,10 +164,8 @@ export function parseTransferSpecSchema(schema: unknown): TransferSpecMap {
   return { keys, mappings, aliases };
 }
 
-// Same relative location from src/plan (tests) and dist/plan (built package, which ships schema/).
-const schemaUrl = new URL("../../schema/transfer-spec.schema.json", import.meta.url);
-
-export const transferSpecMap: TransferSpecMap = parseTransferSpecSchema(JSON.parse(fs.readFileSync(schemaUrl, "utf8")));
+// A generated module, not a file read: the one-file engine carries the schema inside.
+export const transferSpecMap: TransferSpecMap = parseTransferSpecSchema(transferSpecSchema);
 
 /** Every transfer spec key asession knows (mapped to ascp or ignored on purpose). */
 export const KNOWN_KEYS: readonly string[] = transferSpecMap.keys;

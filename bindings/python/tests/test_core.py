@@ -11,7 +11,8 @@ from typing import Any, Dict, Optional
 import pytest
 
 from asession import AsyncSession, EngineError, ResultEvent, Session, TransferError, _contract
-from asession._core import Core, engine_env, outcome_of, resolve_engine
+from asession._core import Core, engine_env, outcome_of
+from asession._engine import engine_command
 from conftest import RESULT_OK, write_fake_engine
 
 
@@ -75,7 +76,7 @@ def test_environment_merges_removes_and_clears(monkeypatch: pytest.MonkeyPatch) 
 def test_asession_bin_comes_from_the_process_environment(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     fake = write_fake_engine(tmp_path, "sys.stdin.readline()\nemit(dict(RESULT_OK))\n")
     monkeypatch.setenv("ASESSION_BIN", str(fake))
-    assert resolve_engine(None) == [str(fake)]
+    assert engine_command(None) == [str(fake)]
     # The variables given for the engine do not name it, and need not repeat ASESSION_BIN.
     with Session({}, env={"ONLY_FOR_ENGINE": "1"}) as s:
         assert s.wait(timeout=30).status == "success"

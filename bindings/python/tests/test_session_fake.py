@@ -21,7 +21,7 @@ from asession import (
     SessionClosedError,
     TransferError,
 )
-from asession._core import resolve_engine
+from asession._engine import engine_command
 from conftest import RESULT_OK, alive, wait_gone, write_fake_engine
 
 BIG = 5 * 1024 * 1024
@@ -281,9 +281,9 @@ def test_engine_not_found(tmp_path: Path) -> None:
     with pytest.raises(EngineNotFoundError, match="nope"):
         Session({}, engine=str(tmp_path / "nope")).start()
     with pytest.raises(EngineNotFoundError, match="ASESSION_BIN"):
-        resolve_engine(None, {"ASESSION_BIN": str(tmp_path / "missing.js"), "PATH": os.environ["PATH"]})
+        engine_command(None, env={"ASESSION_BIN": str(tmp_path / "missing.js"), "PATH": os.environ["PATH"]})
     with pytest.raises(EngineNotFoundError, match="PATH"):
-        resolve_engine(None, {"PATH": str(tmp_path)})
+        engine_command(None, env={"PATH": str(tmp_path)})
 
     async def run() -> None:
         with pytest.raises(EngineNotFoundError):
@@ -299,11 +299,11 @@ def test_engine_lookup_order(tmp_path: Path) -> None:
     cli_js = tmp_path / "cli.js"
     cli_js.write_text("")
     env = {"PATH": f"{tmp_path}{os.pathsep}{os.environ['PATH']}"}
-    assert resolve_engine(None, env) == [str(on_path)]
-    assert resolve_engine(None, dict(env, ASESSION_BIN=str(from_env))) == [str(from_env)]
-    assert resolve_engine(str(cli_js), dict(env, ASESSION_BIN=str(from_env)))[1:] == [str(cli_js)]
-    assert os.path.basename(resolve_engine(str(cli_js), env)[0]) == "node"
-    assert resolve_engine(["x", "y"], env) == ["x", "y"]
+    assert engine_command(None, env=env) == [str(on_path)]
+    assert engine_command(None, env=dict(env, ASESSION_BIN=str(from_env))) == [str(from_env)]
+    assert engine_command(str(cli_js), env=dict(env, ASESSION_BIN=str(from_env)))[1:] == [str(cli_js)]
+    assert os.path.basename(engine_command(str(cli_js), env=env)[0]) == "node"
+    assert engine_command(["x", "y"], env=env) == ["x", "y"]
 
 
 def test_methods_need_a_started_session() -> None:

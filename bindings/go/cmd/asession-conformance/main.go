@@ -4,7 +4,7 @@
 // Usage: asession-conformance [--engine PATH] [engine arguments...]
 //
 // It follows the adapter contract of conformance/README.md. The engine is --engine, else $ASESSION_BIN, else
-// asession on PATH (a .js file runs with node). The first stdin line is the session spec; later lines are
+// the embedded engine (a .js/.mjs file runs with node). The first stdin line is the session spec; later lines are
 // forwarded unchanged as commands (a line with "adapter_call" calls that helper instead); end of stdin closes the
 // engine's input; SIGTERM and SIGINT call Cancel twice (the binding must signal once); every event is printed as
 // the engine printed it; one "adapter outcome:" line goes to stderr; the exit status is RESULT's exit_code, else

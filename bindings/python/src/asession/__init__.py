@@ -5,6 +5,7 @@ yield typed events, send commands and return the RESULT. The event and command t
 the engine's JSON Schemas (``_events.py``).
 """
 
+from ._engine import EngineVersionError, engine_version
 from ._errors import AsessionError, EngineError, EngineNotFoundError, SessionClosedError, TransferError
 from ._events import (
     ASCP_EVENT_TYPES,
@@ -28,13 +29,14 @@ from ._events import (
 from ._events import from_json as event_from_json
 from .aio import AsyncSession
 from .session import Session
+from ._version import __version__
 
 #: What ``wait()`` returns.
 Result = ResultEvent
 
-__version__ = "0.1.0"
 
 __all__ = [
+    "__version__",
     "ASCP_EVENT_TYPES",
     "ENGINE_EVENTS",
     "AscpEvent",
@@ -46,6 +48,7 @@ __all__ = [
     "DoneCommand",
     "EngineError",
     "EngineNotFoundError",
+    "EngineVersionError",
     "ErrorInfo",
     "Event",
     "RateCommand",
@@ -60,5 +63,6 @@ __all__ = [
     "StartCommand",
     "TransferError",
     "WarningEvent",
+    "engine_version",
     "event_from_json",
 ]

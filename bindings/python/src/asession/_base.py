@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 from typing import IO, Any, Dict, List, Optional, Tuple, Union
 
-from . import _core
-from ._core import Core, EngineArg, EnvArg, Spec
+from . import _core, _engine
+from ._core import Core, EnvArg, Spec
+from ._engine import EngineArg
 from ._events import ResultEvent
 
 
@@ -24,15 +25,19 @@ class SessionBase:
         clear_env: bool = False,
         tee_stderr: Optional[IO[bytes]] = None,
         grace_sec: float = _core.DEFAULT_GRACE_SEC,
+        node: Optional[str] = None,
     ) -> None:
-        """``engine``: path of asession (a ``.js`` runs with node) or a full argv prefix; default
-        ``$ASESSION_BIN`` of this process's environment, then ``asession`` on PATH. ``env``: variables laid over
+        """``engine``: path of asession (a ``.js``/``.mjs`` runs with Node) or a full argv prefix; default
+        ``$ASESSION_BIN`` of this process's environment, then the engine inside this package, then ``asession``
+        on PATH. ``node``: the Node that runs an engine file (default ``$ASESSION_NODE``, a ``node`` >= 20.19 on
+        PATH, then the one of the ``asession[node]`` extra). ``env``: variables laid over
         this process's environment for the engine (a None value removes one); ``clear_env``: start from an
         empty environment instead. ``tee_stderr``: a binary stream that also receives the engine's stderr as
         it comes (``stderr_tail`` keeps the last 64 KiB either way). ``grace_sec``: how long the engine gets
         after SIGTERM (cancel, close) before it is killed."""
         self._spec = spec
         self._engine = engine
+        self._node = node
         self._cwd = cwd
         self._env = dict(env) if env is not None else None
         self._clear_env = clear_env
@@ -48,7 +53,7 @@ class SessionBase:
         """The core for this run (the spec is encoded first: one json cannot encode fails before anything
         runs), the engine's argv and its environment."""
         self._core = Core(self._spec, self._tee_stderr)
-        return _core.resolve_engine(self._engine), _core.engine_env(self._env, self._clear_env)
+        return _engine.engine_command(self._engine, self._node), _core.engine_env(self._env, self._clear_env)
 
     @property
     def pid(self) -> Optional[int]:

@@ -7,15 +7,13 @@ from __future__ import annotations
 
 import json
 import os
-import shutil
 import threading
-from typing import IO, Any, Dict, List, Mapping, Optional, Sequence, Union
+from typing import IO, Any, Dict, List, Mapping, Optional, Union
 
 from . import _contract
-from ._errors import EngineError, EngineNotFoundError, TransferError
+from ._errors import EngineError, TransferError
 from ._events import Event, ResultEvent, from_json
 
-EngineArg = Union[str, "os.PathLike[str]", Sequence[str], None]
 Spec = Union[Mapping[str, Any], str]
 #: Variables laid over the process environment; a None value removes that variable.
 EnvArg = Optional[Mapping[str, Optional[str]]]
@@ -28,42 +26,6 @@ PIPE_DRAIN_SEC = float(_contract.PIPE_DRAIN_SEC)
 STDERR_TAIL_BYTES = _contract.STDERR_TAIL_BYTES
 #: Bytes read from a pipe at a time.
 CHUNK = 65536
-
-
-def resolve_engine(engine: EngineArg, environ: Mapping[str, str] = os.environ) -> List[str]:
-    """The argv prefix that runs asession: the argument, then $ASESSION_BIN of this process's environment
-    (``environ``; never the variables given for the engine), then `asession` on PATH.
-
-    A string is one executable path (no shell splitting); a path ending in .js runs with node.
-    A sequence is used as given (e.g. ["node", "/opt/asession/dist/cli.js"]).
-    """
-    search_path = environ.get("PATH", os.defpath)
-    if engine is not None and not isinstance(engine, (str, os.PathLike)):
-        argv = [os.fspath(a) for a in engine]
-        if not argv:
-            raise ValueError("engine: empty command")
-        return argv
-    if engine is not None:
-        origin, name = "engine argument", os.fspath(engine)
-    elif environ.get(_contract.ENGINE_ENV_VAR):
-        origin, name = f"${_contract.ENGINE_ENV_VAR}", environ[_contract.ENGINE_ENV_VAR]
-    else:
-        origin, name = "PATH", "asession"
-    if name.endswith(".js"):
-        node = shutil.which("node", path=search_path)
-        if os.path.isfile(name) and node:
-            return [node, os.path.abspath(name)]  # absolute: the engine may run in another cwd
-        problem = "no such file" if not os.path.isfile(name) else "node is not on PATH"
-    else:
-        found = shutil.which(name, path=search_path)
-        if found:
-            return [os.path.abspath(found)]
-        problem = "not found or not executable"
-    raise EngineNotFoundError(
-        f"asession engine {name!r} (from {origin}): {problem}. Pass engine=, set ASESSION_BIN, "
-        "or put asession on PATH (looked at them in that order).",
-        [f"{origin}: {name}"],
-    )
 
 
 def encode_spec(spec: Spec) -> bytes:

@@ -7,7 +7,8 @@ usually one line), runs it with ``Session``, prints each event's JSON on stdout,
 untouched with ``send_raw`` (a line with "adapter_call" calls that helper instead), closes the engine's stdin when
 its own ends, turns SIGTERM/SIGINT into ``cancel()`` called twice (the binding must signal once), copies the
 engine's stderr to its own, ends with one "adapter outcome:" line on stderr and exits with RESULT's exit_code
-(else the engine's status). The engine comes from $ASESSION_BIN, else ``asession`` on PATH; the environment
+(else the engine's status). The engine comes from $ASESSION_BIN, else the one in this package, else
+``asession`` on PATH; the environment
 options come from $ASESSION_ADAPTER_ENV (a JSON object) and $ASESSION_ADAPTER_CLEAR_ENV.
 """
 

@@ -1,11 +1,8 @@
 package dev.asession;
 
 import dev.asession.generated.Contract;
-import java.io.File;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +16,7 @@ public final class Options {
   public static final String ENGINE_ENV = Contract.ENGINE_ENV_VAR;
 
   private final List<String> engine;
+  private final String node;
   private final Path directory;
   private final Map<String, String> env;
   private final boolean clearEnvironment;
@@ -27,6 +25,7 @@ public final class Options {
 
   private Options(Builder b) {
     this.engine = List.copyOf(b.engine);
+    this.node = b.node;
     this.directory = b.directory;
     this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
     this.clearEnvironment = b.clearEnvironment;
@@ -34,7 +33,7 @@ public final class Options {
     this.stderrListener = b.stderrListener;
   }
 
-  /** Engine found through {@value #ENGINE_ENV} or PATH, current directory, inherited environment. */
+  /** Engine found through {@value #ENGINE_ENV}, the jar or PATH, current directory, inherited environment. */
   public static Options defaults() {
     return builder().build();
   }
@@ -71,40 +70,25 @@ public final class Options {
     return stderrListener;
   }
 
-  /**
-   * The command line that starts the engine: the configured command, else {@value #ENGINE_ENV}, else
-   * {@code asession} on PATH. A lone {@code .js} path runs with {@code node}.
-   *
-   * @throws EngineNotFoundException when none of these names an engine
-   */
-  public List<String> resolveEngine() {
-    if (!engine.isEmpty()) return withNode(engine);
-    String fromEnv = System.getenv(ENGINE_ENV);
-    if (fromEnv != null && !fromEnv.isBlank()) return withNode(List.of(fromEnv));
-    String path = System.getenv("PATH");
-    List<String> tried = new ArrayList<>();
-    if (path != null) {
-      for (String dir : path.split(File.pathSeparator)) {
-        if (dir.isEmpty()) continue;
-        Path candidate = Path.of(dir, "asession");
-        if (Files.isRegularFile(candidate) && Files.isExecutable(candidate)) return List.of(candidate.toString());
-        tried.add(dir);
-      }
-    }
-    throw new EngineNotFoundException(
-        "asession engine not found: set Options.engine, or " + ENGINE_ENV + ", or put asession on PATH (searched "
-            + tried + ")",
-        null);
+  /** The Node that runs an engine file; null: {@code $ASESSION_NODE}, then {@code node} on PATH. */
+  public String node() {
+    return node;
   }
 
-  private static List<String> withNode(List<String> command) {
-    if (command.size() == 1 && command.get(0).endsWith(".js")) return List.of("node", command.get(0));
-    return command;
+  /**
+   * The command line that starts the engine: the configured command, else {@value #ENGINE_ENV}, else the engine
+   * this jar carries, else {@code asession} on PATH; an engine file runs with Node (see {@link EngineLocator}).
+   *
+   * @throws EngineNotFoundException when none of these names an engine, or no Node fits
+   */
+  public List<String> resolveEngine() {
+    return EngineLocator.command(engine, node, System.getenv());
   }
 
   /** Builder of {@link Options}. */
   public static final class Builder {
     private List<String> engine = List.of();
+    private String node;
     private Path directory;
     private final Map<String, String> env = new LinkedHashMap<>();
     private boolean clearEnvironment;
@@ -113,13 +97,19 @@ public final class Options {
 
     private Builder() {}
 
-    /** The engine command: an executable, a {@code .js} file (run with node), or a full command line. */
+    /** The engine command: an executable, a {@code .js}/{@code .mjs} file (run with Node), or a full command line. */
     public Builder engine(String... command) {
       return engine(List.of(command));
     }
 
     public Builder engine(List<String> command) {
       this.engine = List.copyOf(command);
+      return this;
+    }
+
+    /** The Node (a path, or a name looked up on PATH) that runs an engine file; version 20.19 or later. */
+    public Builder node(String node) {
+      this.node = node;
       return this;
     }
 

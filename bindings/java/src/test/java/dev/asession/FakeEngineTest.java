@@ -318,7 +318,7 @@ class FakeEngineTest {
 
   @Test
   void aJsFileRunsWithNode() {
-    assertEquals(List.of("node", "/x/cli.js"), Options.builder().engine("/x/cli.js").build().resolveEngine());
+    assertEquals("/x/cli.js", Options.builder().engine("/x/cli.js").build().resolveEngine().get(1));
     assertEquals(List.of("/x/asession", "--flag"), Options.builder().engine("/x/asession", "--flag").build().resolveEngine());
   }
 }

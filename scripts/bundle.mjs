@@ -1,0 +1,54 @@
+#!/usr/bin/env node
+// The one-file engine: src/cli.ts and everything it imports (validators, the schema data, ajv's runtime
+// helpers) bundled by esbuild into one ESM file that needs nothing but Node >= 20.19. `tsc` still type-checks
+// and emits dist/ (tools such as conformance/bench import modules from it); this file then replaces
+// dist/cli.js, so every test that runs dist/cli.js runs the bundle that ships.
+//   node scripts/bundle.mjs            write dist/cli.js (mode 755)
+// bundleEngine() is also used by schema/codegen/gen-zz-engine-copy.mjs for the copy the Go module embeds.
+import fs from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
+export const ENGINE_OUT = "dist/cli.js";
+
+// The licence notice of each package whose code ends up in the bundle (the bundle carries them in its header).
+const NOTICES = { ajv: "MIT License, Copyright (c) 2015-2021 Evgeny Poberezkin" };
+
+/** The bundle's text; deterministic for a given source tree and esbuild version (the drift check relies on it). */
+export async function bundleEngine() {
+  const { version } = JSON.parse(fs.readFileSync(path.join(root, "package.json"), "utf8"));
+  const result = await build({
+    absWorkingDir: root,
+    entryPoints: ["src/cli.ts"],
+    bundle: true,
+    platform: "node",
+    format: "esm",
+    target: "node20.19",
+    write: false,
+    outfile: ENGINE_OUT,
+    // Identifiers kept: an internal error's message and a profile stay readable; whitespace and syntax are
+    // squeezed, which is what shortens load time.
+    minifyWhitespace: true,
+    minifySyntax: true,
+    legalComments: "eof",
+    metafile: true,
+    logLevel: "silent",
+  });
+  const packages = new Set(Object.keys(result.metafile.inputs).flatMap((f) => /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(f)?.[1] ?? []));
+  const missing = [...packages].filter((p) => !NOTICES[p]);
+  if (missing.length) throw new Error(`bundle.mjs: add the licence notice of ${missing.join(", ")} to NOTICES`);
+  const header = [`// asession engine ${version}: one file built from src/ by scripts/bundle.mjs. Do not edit.`];
+  for (const p of [...packages].sort()) header.push(`// Includes code of ${p}: ${NOTICES[p]}.`);
+  // After the #! line, which must stay first.
+  const [shebang, ...rest] = result.outputFiles[0].text.split("\n");
+  return [shebang, ...header, ...rest].join("\n");
+}
+
+if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = path.join(root, ENGINE_OUT);
+  fs.mkdirSync(path.dirname(out), { recursive: true });
+  fs.writeFileSync(out, await bundleEngine(), { mode: 0o755 });
+  fs.chmodSync(out, 0o755);
+}
