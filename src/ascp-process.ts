@@ -75,12 +75,22 @@ export class AscpProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after graceMs; resolves when ascp has exited. */
+  /**
+   * SIGTERM, then SIGKILL after graceMs; resolves when ascp has exited, or graceMs after SIGKILL in any case (a
+   * process stuck in the kernel outlives SIGKILL for a while; the engine does not wait for it): then the exit is
+   * {code: null, signal: null}.
+   */
   async stop(graceMs: number): Promise<ProcessExit> {
     if (this.exit) return this.exit;
     this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
-    const exit = await this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<ProcessExit>((resolve) => {
+      timer = setTimeout(() => {
+        this.signal("SIGKILL");
+        timer = setTimeout(() => resolve({ code: null, signal: null }), graceMs);
+      }, graceMs);
+    });
+    const exit = await Promise.race([this.exited, killed]);
     clearTimeout(timer);
     return exit;
   }

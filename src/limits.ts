@@ -7,6 +7,12 @@ export const MAX_SPEC_BYTES = 256 * 1024 * 1024;
 /** Longest management frame line / frame from ascp. */
 export const MAX_FRAME_BYTES = 1024 * 1024;
 
+/**
+ * Deepest nesting of arrays and objects in a session spec or a command. Specs need a handful of levels (tags);
+ * the bound keeps recursive walks (validation, serialization) far from the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 100;
+
 export const EXIT = {
   OK: 0,
   FAILED: 1,

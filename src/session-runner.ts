@@ -194,6 +194,9 @@ export class SessionRunner {
   private async monitor(peer: Peer, proc: AscpProcess): Promise<AttemptEnd> {
     this.peer = peer;
     let terminal: AscpEvent | null = null;
+    // After DONE or ERROR, ascp has nothing more to say: it gets graceMs to close and exit, not forever.
+    let wakeTerminal!: () => void;
+    const terminalSeen = new Promise<void>((r) => (wakeTerminal = r));
     const onFrame = (frame: Frame) => {
       const event = typeFrame(frame);
       // A Type ascp never uses but our own events do would be mistaken for ours downstream.
@@ -204,7 +207,10 @@ export class SessionRunner {
       // ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout.
       for (const key of ECHOED_SECRETS) if (key in event) event[key] = "***";
       this.track(event);
-      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) terminal = event;
+      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
+        terminal = event;
+        wakeTerminal();
+      }
       this.hooks.event(event);
     };
     const onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
@@ -217,7 +223,8 @@ export class SessionRunner {
     const closed = peer.closed;
     // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
     void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
-    await closed;
+    await Promise.race([closed, terminalSeen.then(() => sleep(this.config.graceMs))]);
+    peer.socket.destroy();
     peer.parser.end();
     this.peer = null;
     // Socket closed but ascp still running: give it a moment, then make sure it ends.
@@ -322,6 +329,7 @@ export class SessionRunner {
 
 function describeExit(exit: ProcessExit | null): string {
   if (!exit) return "still running";
+  if (exit.code === null && exit.signal === null) return "still running after SIGKILL";
   return exit.signal ? `signal ${exit.signal}` : `exit status ${exit.code}`;
 }
 

@@ -261,7 +261,7 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
         seenSwitches.add(s);
         args.push(s);
       }
-    } else args.push(...part);
+    } else for (const arg of part) args.push(arg);
   }
   args.push("--dest64");
 
@@ -282,8 +282,9 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
     ascpArgs: [...(agent.ascp_args ?? [])],
     sessionCount: d.sessionCount,
     udpPortBase: d.udpPortBase,
-    unknownKeys: specKeys.filter((k) => !(k in map.mappings)),
-    ignoredKeys: specKeys.filter((k) => map.mappings[k]?.kind === "ignore"),
+    // Own keys only: `in` would take constructor or __proto__ (Object.prototype's) for known keys.
+    unknownKeys: specKeys.filter((k) => !Object.hasOwn(map.mappings, k)),
+    ignoredKeys: specKeys.filter((k) => Object.hasOwn(map.mappings, k) && map.mappings[k]!.kind === "ignore"),
   };
 }
 
@@ -312,7 +313,9 @@ export function sessionArgv(plan: Plan, o: SessionArgvOptions): string[] {
     if (listPath === undefined) throw new Error("sessionArgv: the plan has file list lines but no fileListPath was given");
     argv.push(plan.fileList.option, listPath);
   }
-  argv.push(...plan.ascpArgs, plan.destination);
+  // Not argv.push(...plan.ascpArgs): spreading 150,000 arguments into a call overflows the stack.
+  for (const arg of plan.ascpArgs) argv.push(arg);
+  argv.push(plan.destination);
   return argv;
 }
 
