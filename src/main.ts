@@ -183,6 +183,9 @@ export function main(signals: SignalSource): void {
       log.warn("agent.trusted_certs: ascp reads one certificate file (SSL_CERT_FILE); only the first is used");
     }
 
+    const oversized = oversizedArgument(plan);
+    if (oversized) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${oversized}`);
+
     if (invocation.dryRun) {
       if (!claim(EXIT.OK)) return null;
       writer.write(dryRunReport(session, plan, ascpPath));
@@ -241,6 +244,24 @@ function dryRunReport(session: SessionSpec, plan: Plan, ascpPath: string) {
     ignored_keys: plan.ignoredKeys,
     events: session.events ?? "all",
   };
+}
+
+/** Linux refuses to start a program with an argument or environment string longer than this (MAX_ARG_STRLEN). */
+const MAX_ARG_BYTES = 32 * 4096 - 1;
+
+/** An argv item or environment value ascp could not be started with (E2BIG), said in terms of where it comes from. */
+function oversizedArgument(plan: Plan): string | null {
+  if (process.platform !== "linux") return null;
+  const argv = sessionArgv(plan, { index: 1, mgmtPort: 0, userStr: "", fileListPath: "" });
+  for (const [i, arg] of argv.entries()) {
+    const bytes = Buffer.byteLength(arg);
+    if (bytes > MAX_ARG_BYTES) return `an ascp argument${i > 0 ? ` (after ${argv[i - 1]})` : ""} would be ${bytes} bytes; Linux starts no program with an argument over ${MAX_ARG_BYTES} bytes`;
+  }
+  for (const [name, value] of Object.entries(plan.env)) {
+    const bytes = Buffer.byteLength(`${name}=${value}`);
+    if (bytes > MAX_ARG_BYTES) return `${name} would be ${bytes} bytes; Linux starts no program with an environment string over ${MAX_ARG_BYTES} bytes`;
+  }
+  return null;
 }
 
 function failureResult(exitCode: number, message: string, startedAt: number): ResultEvent {

@@ -90,7 +90,16 @@ export class Redactor {
   /** Free text (a log line, a message): every spelling masked. */
   text(text: string): string {
     let out = text;
-    for (const form of this.long) if (out.includes(form)) out = out.split(form).join(MASK);
+    // Masking can join pieces into a new occurrence ("**" + "***x" + "x" → "*****x"): again until none is left.
+    // Each pass shortens the text (a spelling here is longer than the mask), so this ends.
+    for (let again = true; again; ) {
+      again = false;
+      for (const form of this.long) {
+        if (!out.includes(form)) continue;
+        out = out.split(form).join(MASK);
+        again = true;
+      }
+    }
     if (this.short) out = out.replace(this.short, MASK);
     return out;
   }

@@ -42,7 +42,7 @@ export interface SessionHooks {
 }
 
 type AttemptEnd =
-  | { kind: "done"; exit: ProcessExit }
+  | { kind: "done"; exit: ProcessExit; hung: boolean }
   | { kind: "error"; code: number; description: string; exit: ProcessExit }
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
@@ -223,16 +223,25 @@ export class SessionRunner {
     const closed = peer.closed;
     // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
     void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
-    await Promise.race([closed, terminalSeen.then(() => sleep(this.config.graceMs))]);
+    const grace = this.config.graceMs;
+    const hung = await Promise.race([closed.then(() => false), terminalSeen.then(() => sleep(grace)).then(() => true)]);
     peer.socket.destroy();
     peer.parser.end();
     this.peer = null;
-    // Socket closed but ascp still running: give it a moment, then make sure it ends.
-    const exit = await Promise.race([proc.exited, sleep(this.config.graceMs).then(() => proc.stop(this.config.graceMs))]);
+    let exit: ProcessExit;
+    if (hung && !proc.hasExited) {
+      const t = (terminal as AscpEvent | null)?.type;
+      this.hooks.warning("ascp_hung", `ascp sent ${t} but did not end within ${grace / 1000} s (management connection still open); stopped with SIGTERM, then SIGKILL`);
+      exit = await proc.stop(grace);
+    } else {
+      // Socket closed but ascp still running: give it a moment, then make sure it ends.
+      exit = await Promise.race([proc.exited, sleep(grace).then(() => proc.stop(grace))]);
+    }
 
     const t = terminal as AscpEvent | null;
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
-    if (t?.type === "DONE") return { kind: "done", exit };
+    // DONE is ascp's last word on the transfer: being stopped afterwards for hanging does not undo it.
+    if (t?.type === "DONE") return { kind: "done", exit, hung };
     if (t?.type === "ERROR") {
       const code = typeof t.code === "number" ? t.code : 0;
       return { kind: "error", code, description: typeof t.description === "string" ? t.description : "", exit };
@@ -274,7 +283,7 @@ export class SessionRunner {
         if (failedFiles > 0) {
           return { source: "ascp", code: SOME_FILE_ERRS, name: "SOME_FILE_ERRS", message: `${failedFiles} file(s) failed (see the FILEERROR events)`, retryable: false };
         }
-        if (end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
+        if (end.hung || end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
         return { source: "ascp", message: `ascp sent DONE but exited with ${describeExit(end.exit)}`, retryable: false };
       }
       case "error": {
