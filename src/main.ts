@@ -252,7 +252,7 @@ const MAX_ARG_BYTES = 32 * 4096 - 1;
 /** An argv item or environment value ascp could not be started with (E2BIG), said in terms of where it comes from. */
 function oversizedArgument(plan: Plan): string | null {
   if (process.platform !== "linux") return null;
-  const argv = sessionArgv(plan, { index: 1, mgmtPort: 0, userStr: "", fileListPath: "" });
+  const argv = sessionArgv(plan, { index: 1, mgmtPort: 0, userStr: "<nonce>", fileListPath: "<file list>" });
   for (const [i, arg] of argv.entries()) {
     const bytes = Buffer.byteLength(arg);
     if (bytes > MAX_ARG_BYTES) return `an ascp argument${i > 0 ? ` (after ${argv[i - 1]})` : ""} would be ${bytes} bytes; Linux starts no program with an argument over ${MAX_ARG_BYTES} bytes`;
