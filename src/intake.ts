@@ -7,7 +7,7 @@ import fs from "node:fs";
 import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { findJsonSyntaxError } from "./mgmt/json-error.js";
-import { checkJsonText } from "./json-guard.js";
+import { checkJsonText, findUnsendableText, mayHoldUnsendable } from "./json-guard.js";
 
 export type SpecSource = { kind: "stdin" } | { kind: "inline"; text: string } | { kind: "file"; path: string };
 
@@ -125,7 +125,8 @@ const BOM = "\uFEFF";
 
 /**
  * Parses spec text; the message names the position (line:column) of a JSON syntax error, of nesting deeper than
- * MAX_JSON_DEPTH or of a number too large for a double. A UTF-8 byte order mark before the spec is skipped.
+ * MAX_JSON_DEPTH or of a number too large for a double, or the field holding a NUL or a lone surrogate. A UTF-8
+ * byte order mark before the spec is skipped.
  */
 export function parseSpecText(input: string): { ok: true; value: unknown } | { ok: false; message: string } {
   const text = input.startsWith(BOM) ? input.slice(1) : input;
@@ -141,6 +142,8 @@ export function parseSpecText(input: string): { ok: true; value: unknown } | { o
   }
   const problem = checkJsonText(text);
   if (problem) return { ok: false, message: `the session spec is refused: ${lineColumn(text, problem.position)}: ${problem.message}` };
+  const unsendable = mayHoldUnsendable(text) ? findUnsendableText(value, "") : null;
+  if (unsendable) return { ok: false, message: `invalid session spec: ${unsendable}; rejected, not changed` };
   return { ok: true, value };
 }
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { checkJsonText, findUnsendableText, textProblem } from "./json-guard.js";
+import { checkJsonText, findUnsendableText, mayHoldUnsendable, textProblem } from "./json-guard.js";
 
 describe("checkJsonText", () => {
   it.each([
@@ -51,6 +51,17 @@ describe("findUnsendableText", () => {
         const survives = Buffer.from(s, "utf8").toString("utf8") === s && !s.includes("\0");
         expect(textProblem(s) === null).toBe(survives);
       }),
+    );
+  });
+});
+
+describe("mayHoldUnsendable", () => {
+  it("property: never says no for a JSON text whose value holds a NUL or a lone surrogate (the walk can be skipped safely)", () => {
+    fc.assert(
+      fc.property(fc.jsonValue({ maxDepth: 4, stringUnit: "binary" }), (v) => {
+        if (findUnsendableText(v, "") !== null) expect(mayHoldUnsendable(JSON.stringify(v))).toBe(true);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

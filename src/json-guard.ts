@@ -63,25 +63,50 @@ export function textProblem(s: string): string | null {
 }
 
 /**
+ * Whether a JSON text may hold such a string. In valid JSON text decoded from valid UTF-8, a NUL or a lone surrogate
+ * can only come from a \\u escape (raw control characters are not allowed in strings): texts without one need no
+ * walk. May say yes wrongly (an escaped backslash before "u0000"); the walk then finds nothing.
+ */
+export function mayHoldUnsendable(text: string): boolean {
+  return /\\u(?:0000|[dD][89a-fA-F])/.test(text);
+}
+
+/**
  * The first string (value or key) in a parsed JSON value that cannot be passed on unchanged, as
- * "<path> contains <why>"; the value itself is never quoted (it may be a secret). Iterative: any depth.
+ * "<path> contains <why>"; the value itself is never quoted (it may be a secret). Iterative, so any depth; the
+ * path is only spelled out for the string found (a spec of a million paths is walked without building one).
  */
 export function findUnsendableText(value: unknown, root: string): string | null {
-  const stack: [unknown, string][] = [[value, root]];
-  while (stack.length > 0) {
-    const [v, path] = stack.pop()!;
+  // Depth-first, with three parallel stacks (no object per node); trail holds the keys from the root down.
+  const values: unknown[] = [value];
+  const keys: (string | number)[] = [""];
+  const depths: number[] = [0];
+  const trail: (string | number)[] = [];
+  const pathTo = () => trail.reduce<string>((p, k) => (typeof k === "number" ? `${p}[${k}]` : memberPath(p, k)), root);
+  while (values.length > 0) {
+    const v = values.pop();
+    const key = keys.pop()!;
+    const depth = depths.pop()!;
+    trail.length = Math.max(0, depth - 1);
+    if (depth > 0) trail.push(key);
     if (typeof v === "string") {
       const why = textProblem(v);
-      if (why) return `${path} contains ${why}`;
+      if (why) return `${pathTo()} contains ${why}`;
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push([v[i], `${path}[${i}]`]);
+      for (let i = v.length - 1; i >= 0; i--) {
+        values.push(v[i]);
+        keys.push(i);
+        depths.push(depth + 1);
+      }
     } else if (typeof v === "object" && v !== null) {
-      const entries = Object.entries(v);
-      for (let i = entries.length - 1; i >= 0; i--) {
-        const [key, x] = entries[i]!;
-        const why = textProblem(key);
-        if (why) return `a key of ${path} contains ${why}`;
-        stack.push([x, memberPath(path, key)]);
+      const own = Object.keys(v);
+      for (let i = own.length - 1; i >= 0; i--) {
+        const k = own[i]!;
+        const why = textProblem(k);
+        if (why) return `a key of ${pathTo() || "(root)"} contains ${why}`;
+        values.push((v as Record<string, unknown>)[k]);
+        keys.push(k);
+        depths.push(depth + 1);
       }
     }
   }

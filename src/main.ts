@@ -10,7 +10,6 @@ import { agentExtras } from "./plan/agent-env.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, writeStderr, type LogLevel } from "./log.js";
 import { Redactor, secretValues } from "./redact.js";
-import { findUnsendableText } from "./json-guard.js";
 import { Job } from "./job.js";
 import { EXIT, MAX_LINE_BYTES, MAX_SPEC_BYTES } from "./limits.js";
 import type { ResultEvent } from "./generated/events.js";
@@ -149,8 +148,6 @@ export function main(signals: SignalSource): void {
     if (!parsed.ok) return fail(EXIT.INVALID_INPUT, parsed.message);
     // From here on no secret of the spec is printed, not even in a validation message.
     for (const secret of secretValues(parsed.value)) redactor.add(secret);
-    const unsendable = findUnsendableText(parsed.value, "");
-    if (unsendable) return fail(EXIT.INVALID_INPUT, `invalid session spec: ${unsendable}; rejected, not changed`);
     const valid = validateSessionSpec(parsed.value);
     if (!valid.ok) return fail(EXIT.INVALID_INPUT, `invalid session spec:\n  ${valid.errors.join("\n  ")}`);
     const session = valid.value;
