@@ -224,19 +224,16 @@ export class SessionRunner {
     // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
     void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
     const grace = this.config.graceMs;
-    const hung = await Promise.race([closed.then(() => false), terminalSeen.then(() => sleep(grace)).then(() => true)]);
+    const connectionHung = await Promise.race([closed.then(() => false), terminalSeen.then(() => sleep(grace)).then(() => true)]);
     peer.socket.destroy();
     peer.parser.end();
     this.peer = null;
-    let exit: ProcessExit;
-    if (hung && !proc.hasExited) {
-      const t = (terminal as AscpEvent | null)?.type;
-      this.hooks.warning("ascp_hung", `ascp sent ${t} but did not end within ${grace / 1000} s (management connection still open); stopped with SIGTERM, then SIGKILL`);
-      exit = await proc.stop(grace);
-    } else {
-      // Socket closed but ascp still running: give it a moment, then make sure it ends.
-      exit = await Promise.race([proc.exited, sleep(grace).then(() => proc.stop(grace))]);
-    }
+    // ascp still running: a moment to exit (none if it already held the connection too long), then it is made to.
+    const exited = await Promise.race([proc.exited.then(() => true), sleep(connectionHung ? 0 : grace).then(() => false)]);
+    const final = (terminal as AscpEvent | null)?.type;
+    const hung = !exited && final !== undefined;
+    if (hung) this.hooks.warning("ascp_hung", `ascp sent ${final} but did not end within ${grace / 1000} s; stopped with SIGTERM, then SIGKILL`);
+    const exit = exited ? await proc.exited : await proc.stop(grace);
 
     const t = terminal as AscpEvent | null;
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
