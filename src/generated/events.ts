@@ -85,7 +85,7 @@ export interface CommandRejectedEvent {
 export interface WarningEvent {
   type: "WARNING";
   /**
-   * Machine-readable kind. Known values: unknown_spec_key, malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent, ascp_hung (ascp sent DONE or ERROR but neither closed the connection nor exited, and was stopped).
+   * Machine-readable kind. Known values: unknown_spec_key, malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent, ascp_hung (ascp did not end within 2 s of its DONE or ERROR and was stopped).
    */
   code: string;
   message: string;
