@@ -209,6 +209,10 @@ async function runCase(c, opts, validateEvents) {
   let readerClosed = false;
   let exited = false;
   let exitInfo = { code: null, signal: null };
+  // Wall time to the implementation's exit (duration_ms), not to the end of its output: a reader that paused
+  // stdout keeps the pipe open after the exit.
+  let exitMs = null;
+  child.on("exit", () => (exitMs ??= Date.now() - started));
 
   const notify = () => {
     for (const w of [...waiters]) w();
@@ -236,6 +240,7 @@ async function runCase(c, opts, validateEvents) {
   child.stderr.on("data", (chunk) => {
     stderrText += chunk;
   });
+  child.stderr.on("error", () => {});
   child.stdin.on("error", () => {
     // The implementation may exit before reading everything: that is judged by the expectations.
   });
@@ -282,7 +287,8 @@ async function runCase(c, opts, validateEvents) {
   }, timeoutMs);
 
   const drive = async () => {
-    if (spec.stdin !== undefined) write(spec.stdin);
+    if (spec.stdin_base64 !== undefined) write(Buffer.from(spec.stdin_base64, "base64"));
+    else if (spec.stdin !== undefined) write(spec.stdin);
     else if (spec.session !== undefined) write(`${JSON.stringify(spec.session)}\n`);
     const close = spec.stdin_close ?? "after_commands";
     if (close === "immediately") {
@@ -299,6 +305,10 @@ async function runCase(c, opts, validateEvents) {
         failures.push(`command #${i + 1} never sent: the process had ended`);
         return;
       }
+      if (command.raw_base64 !== undefined) {
+        write(Buffer.concat([Buffer.from(command.raw_base64, "base64"), Buffer.from("\n")]));
+        continue;
+      }
       const text = command.raw !== undefined ? command.raw : JSON.stringify(command.line);
       write(text.endsWith("\n") ? text : `${text}\n`);
     }
@@ -311,19 +321,20 @@ async function runCase(c, opts, validateEvents) {
     }
   };
 
-  const sendSignal = async () => {
-    const s = spec.signal;
-    if (!s) return;
-    if (s.after && !(await waitEvent(s.after, s.occurrence ?? 1))) {
-      failures.push(`signal ${s.name} never sent: no event matched ${JSON.stringify(s.after)} before the process ended`);
-      return;
-    }
-    if (s.delay_ms) await sleep(s.delay_ms);
-    if (exited) return;
-    try {
-      process.kill(s.target === "group" ? -child.pid : child.pid, s.name);
-    } catch (err) {
-      failures.push(`signal ${s.name} could not be sent: ${err.message}`);
+  // Signals in order, each after its own event and delay.
+  const sendSignals = async () => {
+    for (const s of [].concat(spec.signal ?? [])) {
+      if (s.after && !(await waitEvent(s.after, s.occurrence ?? 1))) {
+        failures.push(`signal ${s.name} never sent: no event matched ${JSON.stringify(s.after)} before the process ended`);
+        return;
+      }
+      if (s.delay_ms) await sleep(s.delay_ms);
+      if (exited) return;
+      try {
+        process.kill(s.target === "group" ? -child.pid : child.pid, s.name);
+      } catch (err) {
+        failures.push(`signal ${s.name} could not be sent: ${err.message}`);
+      }
     }
   };
 
@@ -341,6 +352,11 @@ async function runCase(c, opts, validateEvents) {
       readerClosed = true;
       child.stdout.destroy();
     }
+  };
+  // A parent that closed the read end of the implementation's stderr: its writes fail with EPIPE.
+  const stderrClose = async () => {
+    const c = spec.stderr_close;
+    if (c && (!c.after || (await waitEvent(c.after, c.occurrence ?? 1))) && !exited) child.stderr.destroy();
   };
 
   // A local process that is not ascp connects to the management port named in SPAWN's argv and
@@ -363,7 +379,7 @@ async function runCase(c, opts, validateEvents) {
     socket.on("connect", () => socket.write(s.text));
   };
 
-  const err = await Promise.race([Promise.all([drive(), sendSignal(), readerActions(), stray(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
+  const err = await Promise.race([Promise.all([drive(), sendSignals(), readerActions(), stderrClose(), stray(), exitPromise, stdoutClosed]).then(() => null), spawnError]);
   for (const socket of strayClients) socket.destroy();
   clearTimeout(timer);
   if (err) failures.push(`could not start ${cmdPath}: ${err.message}`);
@@ -395,7 +411,7 @@ async function runCase(c, opts, validateEvents) {
   if (timedOut) failures.push(`timed out after ${timeoutMs} ms (process group killed); ${events.length} events seen`);
   record = readRecord(recordFile);
   try {
-    failures.push(...checkExpectations({ expect, spec, events, badLines, stdoutText, stderrText, exitInfo, record, ms, resolvePath, validateEvents }));
+    failures.push(...checkExpectations({ expect, spec, events, badLines, stdoutText, stderrText, exitInfo, record, ms: exitMs ?? ms, resolvePath, validateEvents }));
   } catch (e) {
     // A broken case (a bad regex...) fails itself, not the whole run.
     failures.push(`case error while checking: ${e.message}`);
@@ -428,6 +444,11 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
     f.push(`exit status ${exitInfo.code}${exitInfo.signal ? ` (signal ${exitInfo.signal})` : ""}, expected ${JSON.stringify(expect.exit_code)}`);
   }
   if (expect.duration_ms !== undefined && !matches(expect.duration_ms, ms)) f.push(`ran ${ms} ms, expected ${JSON.stringify(expect.duration_ms)}`);
+  if (expect.exit_matches_result) {
+    const result = [...events].reverse().find((e) => e.type === "RESULT");
+    if (!result) f.push("exit_matches_result: no RESULT event");
+    else if (result.exit_code !== exitInfo.code) f.push(`exit_matches_result: exit status ${exitInfo.code}${exitInfo.signal ? ` (signal ${exitInfo.signal})` : ""}, RESULT says ${result.exit_code}`);
+  }
   if ((expect.stdout_is_ndjson ?? true) && badLines.length) {
     f.push(`stdout has ${badLines.length} line(s) that are not JSON objects, first: ${JSON.stringify(badLines[0].slice(0, 300))}`);
   }

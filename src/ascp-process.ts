@@ -75,22 +75,50 @@ export class AscpProcess {
     }
   }
 
-  /** SIGTERM, then SIGKILL after graceMs; resolves when ascp has exited. */
+  /**
+   * SIGTERM, then SIGKILL after graceMs; resolves when ascp has exited, or graceMs after SIGKILL in any case (a
+   * process stuck in the kernel outlives SIGKILL for a while; the engine does not wait for it): then the exit is
+   * {code: null, signal: null}.
+   */
   async stop(graceMs: number): Promise<ProcessExit> {
     if (this.exit) return this.exit;
     this.signal("SIGTERM");
-    const timer = setTimeout(() => this.signal("SIGKILL"), graceMs);
-    const exit = await this.exited;
+    let timer: NodeJS.Timeout | undefined;
+    const killed = new Promise<ProcessExit>((resolve) => {
+      timer = setTimeout(() => {
+        this.signal("SIGKILL");
+        timer = setTimeout(() => resolve({ code: null, signal: null }), graceMs);
+      }, graceMs);
+    });
+    const exit = await Promise.race([this.exited, killed]);
     clearTimeout(timer);
     return exit;
   }
 
+  /**
+   * Logs whole lines only and masks the tail before cutting it: a secret split across two reads must be seen whole
+   * by the redactor, or each half would go out unmasked.
+   */
   private drain(stream: NodeJS.ReadableStream, log: Logger, label: string, keepTail = false): void {
     stream.setEncoding("utf8");
+    let partial = "";
+    const logLines = (text: string) => {
+      for (const line of text.split("\n")) if (line) log.debug(`${label}: ${line}`);
+    };
     stream.on("data", (text: string) => {
-      if (keepTail) this.tail = (this.tail + text).slice(-TAIL_BYTES);
-      if (log.enabled("debug")) for (const line of text.split("\n")) if (line) log.debug(`${label}: ${line}`);
+      if (keepTail) this.tail = log.redact(this.tail + text).slice(-TAIL_BYTES);
+      if (!log.enabled("debug")) return;
+      const lines = partial + text;
+      const end = lines.lastIndexOf("\n");
+      logLines(lines.slice(0, end + 1));
+      partial = lines.slice(end + 1);
+      // A line that never ends is still logged, in pieces of TAIL_BYTES.
+      if (partial.length > TAIL_BYTES) {
+        logLines(partial.slice(0, TAIL_BYTES));
+        partial = partial.slice(TAIL_BYTES);
+      }
     });
+    stream.on("end", () => logLines(partial));
     stream.on("error", () => {});
   }
 }

@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { PassThrough } from "node:stream";
 import fc from "fast-check";
-import { InputReader, parseInvocation, parseSpecText, type Line } from "./intake.js";
+import { isUtf8 } from "node:buffer";
+import { InputReader, checkInlineSpec, decodeSpec, invalidUtf8Offset, parseInvocation, parseSpecText, type Line } from "./intake.js";
 
 const limits = { maxSpecBytes: 1 << 20, maxLineBytes: 64 };
 
@@ -115,6 +116,45 @@ describe("InputReader", () => {
         expect(await read(chunks)).toEqual(whole);
       }),
       { numRuns: 100 },
+    );
+  });
+});
+
+describe("input that must not be altered or crash (issue 11)", () => {
+  it("a UTF-8 byte order mark before the spec is skipped (text and stdin)", async () => {
+    expect(parseSpecText('\uFEFF{"spec":{}}')).toEqual({ ok: true, value: { spec: {} } });
+    const { spec, lines } = await read([Buffer.from([0xef, 0xbb]), Buffer.from([0xbf]), '{"spec":{}}\n{"type":"DONE"}\n']);
+    expect(spec.ok && parseSpecText(spec.text)).toEqual({ ok: true, value: { spec: {} } });
+    expect(lines).toEqual([{ lineNo: 2, text: '{"type":"DONE"}' }]);
+  });
+
+  it("a number too large for a double is reported as written, with its place", () => {
+    expect(parseSpecText('{"spec":\n {"rate": 1e400}}')).toEqual({ ok: false, message: "the session spec is refused: line 2, column 11: the number 1e400 is too large for a double-precision number" });
+  });
+
+  it("nesting 100,000 deep is refused with a message, no stack overflow", () => {
+    const r = parseSpecText(`{"spec":{"tags":${"[".repeat(100_000)}${"]".repeat(100_000)}}}`);
+    expect(r).toEqual({ ok: false, message: "the session spec is refused: line 1, column 115: nested deeper than 100 levels" });
+  });
+
+  it("invalid UTF-8 in the spec on stdin or in a command line is reported with its byte offset, never replaced", async () => {
+    const bad = await read([Buffer.concat([Buffer.from('{"spec":{"paths":["a'), Buffer.from([0xff]), Buffer.from('"]}}\n{"type":"START","source":"b'), Buffer.from([0xc3, 0x28]), Buffer.from('"}\n')])]);
+    expect(bad.spec).toEqual({ ok: false, message: "the session spec on stdin is not valid UTF-8 (byte 20); asession does not replace what it cannot read" });
+    expect(bad.lines).toEqual([{ lineNo: 2, invalidUtf8: 27 }]);
+    expect(decodeSpec(Buffer.from([0x7b, 0xed, 0xa0, 0x80, 0x7d]), "x")).toEqual({ ok: false, message: "x is not valid UTF-8 (byte 1); asession does not replace what it cannot read" });
+  });
+
+  it("an inline spec with U+FFFD that was written as such passes", () => {
+    expect(checkInlineSpec('{"a":"\uFFFD"}')).toEqual({ ok: true, text: '{"a":"\uFFFD"}' });
+  });
+
+  it("property: invalidUtf8Offset is -1 exactly for valid UTF-8, and the prefix before it is valid", () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.uint8Array({ maxLength: 40 }), fc.string({ unit: "binary" }).map((s) => new Uint8Array(Buffer.from(s)))), (bytes) => {
+        const at = invalidUtf8Offset(bytes);
+        expect(at === -1).toBe(isUtf8(bytes));
+        if (at >= 0) expect(isUtf8(bytes.subarray(0, at))).toBe(true);
+      }),
     );
   });
 });

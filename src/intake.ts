@@ -4,8 +4,10 @@
 // Our own byte-level line splitter instead of split2: the first JSON value may span several lines, and a line
 // over the limit must be reported with its line number and skipped without buffering it whole.
 import fs from "node:fs";
+import { isUtf8 } from "node:buffer";
 import type { Readable } from "node:stream";
 import { findJsonSyntaxError } from "./mgmt/json-error.js";
+import { checkJsonText, findUnsendableText, mayHoldUnsendable } from "./json-guard.js";
 
 export type SpecSource = { kind: "stdin" } | { kind: "inline"; text: string } | { kind: "file"; path: string };
 
@@ -60,29 +62,97 @@ export function readSpecFile(path: string, maxBytes: number): SpecText {
     const stat = fs.statSync(path);
     if (!stat.isFile()) return { ok: false, message: `session spec file ${path} is not a regular file` };
     if (stat.size > maxBytes) return { ok: false, message: `session spec file ${path} is larger than ${mib(maxBytes)}` };
-    return { ok: true, text: fs.readFileSync(path, "utf8") };
+    return decodeSpec(fs.readFileSync(path), `session spec file ${path}`);
   } catch (error) {
     return { ok: false, message: `cannot read session spec file ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}` };
   }
 }
 
-/** Parses spec text; the message names the position of a JSON syntax error. */
-export function parseSpecText(text: string): { ok: true; value: unknown } | { ok: false; message: string } {
-  if (text.trim() === "") return { ok: false, message: "no session spec: the input is empty" };
+/**
+ * Bytes → text, refusing invalid UTF-8: decoding would replace it with U+FFFD and send a changed value on. The raw
+ * bytes are checked, since after decoding the damage cannot be told from a U+FFFD that was really written.
+ */
+export function decodeSpec(bytes: Buffer, what: string): SpecText {
+  if (isUtf8(bytes)) return { ok: true, text: bytes.toString("utf8") };
+  return { ok: false, message: `${what} is not valid UTF-8 (byte ${invalidUtf8Offset(bytes)}); asession does not replace what it cannot read` };
+}
+
+/**
+ * An inline spec (@json:...) comes from argv, which Node has already decoded with replacement: when the text holds
+ * U+FFFD, the raw argument (/proc/self/cmdline, Linux) tells whether it was written or made up by decoding.
+ */
+export function checkInlineSpec(text: string): SpecText {
+  if (!text.includes("\uFFFD")) return { ok: true, text };
+  let raw: Buffer[];
   try {
-    return { ok: true, value: JSON.parse(text) };
+    const cmdline = fs.readFileSync("/proc/self/cmdline");
+    raw = [];
+    for (let at = 0; at < cmdline.length; ) {
+      const end = cmdline.indexOf(0, at);
+      raw.push(cmdline.subarray(at, end < 0 ? cmdline.length : end));
+      at = end < 0 ? cmdline.length : end + 1;
+    }
+  } catch {
+    return { ok: true, text };
+  }
+  const bad = raw.find((arg) => arg.subarray(0, 6).toString("latin1") === "@json:" && !isUtf8(arg));
+  return bad ? decodeSpec(bad, "the session spec argument") : { ok: true, text };
+}
+
+/** Offset of the first byte that does not belong to a well-formed UTF-8 sequence (RFC 3629), or -1. */
+export function invalidUtf8Offset(bytes: Uint8Array): number {
+  for (let i = 0; i < bytes.length; ) {
+    const b = bytes[i]!;
+    // Sequence length and the allowed range of its second byte (no overlongs, no surrogates, nothing past U+10FFFF).
+    let n: number;
+    let lo = 0x80;
+    let hi = 0xbf;
+    if (b < 0x80) n = 1;
+    else if (b >= 0xc2 && b <= 0xdf) n = 2;
+    else if (b >= 0xe0 && b <= 0xef) [n, lo, hi] = [3, b === 0xe0 ? 0xa0 : 0x80, b === 0xed ? 0x9f : 0xbf];
+    else if (b >= 0xf0 && b <= 0xf4) [n, lo, hi] = [4, b === 0xf0 ? 0x90 : 0x80, b === 0xf4 ? 0x8f : 0xbf];
+    else return i;
+    for (let k = 1; k < n; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? lo : 0x80) || c > (k === 1 ? hi : 0xbf)) return i;
+    }
+    i += n;
+  }
+  return -1;
+}
+
+const BOM = "\uFEFF";
+
+/**
+ * Parses spec text; the message names the position (line:column) of a JSON syntax error, of nesting deeper than
+ * MAX_JSON_DEPTH or of a number too large for a double, or the field holding a NUL or a lone surrogate. A UTF-8
+ * byte order mark before the spec is skipped.
+ */
+export function parseSpecText(input: string): { ok: true; value: unknown } | { ok: false; message: string } {
+  const text = input.startsWith(BOM) ? input.slice(1) : input;
+  if (text.trim() === "") return { ok: false, message: "no session spec: the input is empty" };
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
   } catch {
     // V8's message may lack a position and echoes the input; say where, as line:column, in our words.
     const error = findJsonSyntaxError(text);
     if (!error) return { ok: false, message: "the session spec is not valid JSON" };
-    const before = text.slice(0, error.position);
-    const line = before.split("\n").length;
-    const column = error.position - before.lastIndexOf("\n");
-    return { ok: false, message: `the session spec is not valid JSON: line ${line}, column ${column}: ${error.message}` };
+    return { ok: false, message: `the session spec is not valid JSON: ${lineColumn(text, error.position)}: ${error.message}` };
   }
+  const problem = checkJsonText(text);
+  if (problem) return { ok: false, message: `the session spec is refused: ${lineColumn(text, problem.position)}: ${problem.message}` };
+  const unsendable = mayHoldUnsendable(text) ? findUnsendableText(value, "") : null;
+  if (unsendable) return { ok: false, message: `invalid session spec: ${unsendable}; rejected, not changed` };
+  return { ok: true, value };
 }
 
-export type Line = { lineNo: number; text: string } | { lineNo: number; tooLong: number };
+function lineColumn(text: string, position: number): string {
+  const before = text.slice(0, position);
+  return `line ${before.split("\n").length}, column ${position - before.lastIndexOf("\n")}`;
+}
+
+export type Line = { lineNo: number; text: string } | { lineNo: number; tooLong: number } | { lineNo: number; invalidUtf8: number };
 
 export interface InputLimits {
   maxSpecBytes: number;
@@ -90,6 +160,7 @@ export interface InputLimits {
 }
 
 const LF = 0x0a;
+const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
  * Reads stdin: optionally the first JSON value (which may span lines), then one command per line.
@@ -181,6 +252,8 @@ export class InputReader {
       if (c === LF) lines++;
       if (!started) {
         if (c === 0x20 || c === 0x09 || c === 0x0d || c === LF) continue;
+        // A byte order mark (EF BB BF) may open the stream; parseSpecText drops it.
+        if (s.bytes + i < 3 && c === UTF8_BOM[s.bytes + i]) continue;
         started = true;
         scalar = c !== 0x7b && c !== 0x5b; // not { or [: the value ends with its line
       }
@@ -212,7 +285,7 @@ export class InputReader {
     }
     if (end < 0) return null;
     s.done = true;
-    s.resolve({ ok: true, text: Buffer.concat(s.chunks, s.bytes).toString("utf8") });
+    s.resolve(decodeSpec(Buffer.concat(s.chunks, s.bytes), "the session spec on stdin"));
     s.chunks = [];
     // The rest of the spec's last line belongs to it when blank; otherwise it is the first command line.
     if (s.scalar) return chunk.subarray(end + 1);
@@ -256,9 +329,15 @@ export class InputReader {
       this.lineHandler({ lineNo, tooLong: bytes });
       return;
     }
-    let text = Buffer.concat(this.partial, this.partialBytes).toString("utf8");
+    const bytes = Buffer.concat(this.partial, this.partialBytes);
     this.partial = [];
     this.partialBytes = 0;
+    if (!isUtf8(bytes)) {
+      this.specTail = false;
+      this.lineHandler({ lineNo, invalidUtf8: invalidUtf8Offset(bytes) });
+      return;
+    }
+    let text = bytes.toString("utf8");
     if (text.endsWith("\r")) text = text.slice(0, -1);
     const tail = this.specTail;
     this.specTail = false;
@@ -271,10 +350,10 @@ export class InputReader {
     this.ended = true;
     if (this.spec && !this.spec.done) {
       this.spec.done = true;
-      const text = Buffer.concat(this.spec.chunks, this.spec.bytes).toString("utf8");
-      if (text.trim() === "") this.spec.resolve({ ok: false, message: "no session spec: stdin is empty (pass the spec on stdin or as @json:...)" });
+      const decoded = decodeSpec(Buffer.concat(this.spec.chunks, this.spec.bytes), "the session spec on stdin");
+      if (decoded.ok && decoded.text.replace(BOM, "").trim() === "") this.spec.resolve({ ok: false, message: "no session spec: stdin is empty (pass the spec on stdin or as @json:...)" });
       // A scalar (or garbage) ends with stdin too; JSON.parse then says what is wrong. An unclosed object is incomplete.
-      else if (this.spec.scalar) this.spec.resolve({ ok: true, text });
+      else if (!decoded.ok || this.spec.scalar) this.spec.resolve(decoded);
       else this.spec.resolve({ ok: false, message: "stdin ended before the session spec was complete (unbalanced braces or an unterminated string)" });
     }
     if (this.partialBytes > 0 || this.overflow > 0) this.emitLine();

@@ -58,6 +58,11 @@ export class Job {
     for (const s of this.sessions) s.stop("cancel");
   }
 
+  /** Kills every ascp's process group at once (second signal, forced exit). */
+  kill(): void {
+    for (const s of this.sessions) s.kill();
+  }
+
   /** Removes the file list now; for exit paths that cannot wait. */
   cleanupSync(): void {
     this.fileList?.removeSync();
@@ -173,6 +178,7 @@ export class Job {
     if ("tooLong" in line) {
       return this.reject(line.lineNo, `line ${line.lineNo} is longer than 1 MiB (${line.tooLong} bytes); ignored`);
     }
+    if ("invalidUtf8" in line) return this.reject(line.lineNo, `line ${line.lineNo} is not valid UTF-8 (byte ${line.invalidUtf8}); not sent`);
     const parsed = parseCommandLine(line.text, line.lineNo, validateCommand);
     if (parsed.kind === "blank") return;
     if (!parsed.ok) return this.reject(line.lineNo, parsed.reason);
@@ -254,7 +260,10 @@ export class Job {
       elapsed_ms: Math.round(performance.now() - this.j.startedAt),
     };
     this.engineEvent(result);
-    this.j.log.info(`job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`);
+    // A failed job says why on stderr even at the default level, in one line (ascp's messages may span several).
+    const summary = `job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`;
+    if (status === "failed") this.j.log.error(summary.replace(/\s*\n\s*/g, " "));
+    else this.j.log.info(summary);
     return exitCode;
   }
 }

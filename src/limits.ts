@@ -9,4 +9,10 @@ export const MAX_SPEC_BYTES = LIMITS.MAX_SPEC_BYTES;
 /** Longest management frame line / frame from ascp. */
 export const MAX_FRAME_BYTES = LIMITS.MAX_FRAME_BYTES;
 
+/**
+ * Deepest nesting of arrays and objects in a session spec or a command. Specs need a handful of levels (tags);
+ * the bound keeps recursive walks (validation, serialization) far from the stack's limit.
+ */
+export const MAX_JSON_DEPTH = 100;
+
 export const EXIT = EXIT_STATUS;

@@ -1,18 +1,28 @@
 // Engine logs: stderr only (stdout carries NDJSON and nothing else), filtered by the session spec's loglevel.
-// Every message passes through redact(), so a secret that slipped into a message never reaches the terminal.
+// Every message passes through the job's Redactor (redact.ts), so a secret that slipped into a message never
+// reaches the terminal. A stderr the parent closed is ignored: logs are never worth dying for.
+import { Redactor } from "./redact.js";
 
 export type LogLevel = "trace" | "debug" | "info" | "warn" | "error" | "silent";
 
 const RANK: Record<LogLevel, number> = { trace: 0, debug: 1, info: 2, warn: 3, error: 4, silent: 5 };
-const MASK = "***";
+
+/** Writes to fd 2; a closed or broken stderr (EPIPE, EBADF) is ignored, whether it throws or emits 'error'. */
+export function writeStderr(text: string): void {
+  try {
+    process.stderr.write(text);
+  } catch {
+    // stderr is gone: nothing to tell anyone.
+  }
+}
 
 export class Logger {
   private rank: number;
-  private readonly secrets: string[] = [];
 
   constructor(
     level: LogLevel = "warn",
-    private readonly write: (text: string) => void = (text) => process.stderr.write(text),
+    private readonly write: (text: string) => void = writeStderr,
+    readonly redactor: Redactor = new Redactor(),
   ) {
     this.rank = RANK[level];
   }
@@ -21,19 +31,13 @@ export class Logger {
     this.rank = RANK[level];
   }
 
-  /** Values that must never be printed (passwords, tokens, keys); short values are kept too: a 3-letter password is still a password. */
+  /** A value that must never be printed (password, token, key), in any of its spellings. */
   addSecret(value: string): void {
-    if (value.length > 0 && !this.secrets.includes(value)) {
-      this.secrets.push(value);
-      // Longest first, so a secret that contains another is masked whole.
-      this.secrets.sort((a, b) => b.length - a.length);
-    }
+    if (value.length > 0) this.redactor.add(value);
   }
 
   redact(text: string): string {
-    let out = text;
-    for (const secret of this.secrets) if (out.includes(secret)) out = out.split(secret).join(MASK);
-    return out;
+    return this.redactor.text(text);
   }
 
   enabled(level: Exclude<LogLevel, "silent">): boolean {

@@ -5,10 +5,11 @@
 // Events are serialized at once (a line is far smaller than the event object, and the object dies young) and go
 // out in batches, one write in flight at a time. When the reader falls behind, consecutive STATS of one session
 // replace each other, because they are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a
-// reader that keeps up loses nothing.
+// reader that keeps up loses nothing. Every line passes the job's Redactor first (redact.ts): no secret goes out.
 import fs from "node:fs";
 import net from "node:net";
 import type { Writable } from "node:stream";
+import { Redactor } from "./redact.js";
 
 /**
  * Most bytes per write. One write is in flight at a time and its completion is seen once per event-loop turn,
@@ -94,8 +95,11 @@ export class NdjsonWriter {
   merged = 0;
   written = 0;
 
-  /** fd: stdout by default; tests pass a stream. */
-  constructor(output: number | Writable = 1) {
+  /** fd: stdout by default; tests pass a stream. The redactor is shared with the logger and learns the secrets later. */
+  constructor(
+    output: number | Writable = 1,
+    private readonly redactor: Redactor = new Redactor(),
+  ) {
     this.stream = typeof output === "number" ? openOutput(output) : output;
     this.stream.on("error", () => this.markBroken());
     this.stream.on("close", () => {
@@ -112,10 +116,15 @@ export class NdjsonWriter {
     return this.broken;
   }
 
+  /** Nothing queued and no write in flight: everything written so far is with the OS (or the reader is gone). */
+  get drained(): boolean {
+    return this.broken || (!this.inFlight && this.head === this.lines.length);
+  }
+
   /** Queues one event; `session` groups STATS for merging (-1 for engine events without a session). */
   write(event: object, session = -1, isStats = false): void {
     if (this.broken) return;
-    const line = `${jsonText(event)}\n`;
+    const line = `${this.redactor.line(jsonText(event))}\n`;
     if (isStats) {
       const at = this.lastStats.get(session);
       if (this.behind && at !== undefined && at >= this.head) {

@@ -44,7 +44,7 @@ export interface SessionHooks {
 }
 
 type AttemptEnd =
-  | { kind: "done"; exit: ProcessExit }
+  | { kind: "done"; exit: ProcessExit; hung: boolean }
   | { kind: "error"; code: number; description: string; exit: ProcessExit }
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
@@ -203,6 +203,9 @@ export class SessionRunner {
   private async monitor(peer: Peer, proc: AscpProcess): Promise<AttemptEnd> {
     this.peer = peer;
     let terminal: AscpEvent | null = null;
+    // After DONE or ERROR, ascp has nothing more to say: it gets graceMs to close and exit, not forever.
+    let wakeTerminal!: () => void;
+    const terminalSeen = new Promise<void>((r) => (wakeTerminal = r));
     const onFrame = (frame: Frame) => {
       const event = typeFrame(frame);
       // A Type ascp never uses but our own events do would be mistaken for ours downstream.
@@ -213,7 +216,10 @@ export class SessionRunner {
       // ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout.
       for (const key of ECHOED_SECRETS) if (key in event) event[key] = "***";
       this.track(event);
-      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) terminal = event;
+      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
+        terminal = event;
+        wakeTerminal();
+      }
       this.hooks.event(event);
     };
     const onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
@@ -226,22 +232,22 @@ export class SessionRunner {
     const closed = peer.closed;
     // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
     void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
-    await closed;
+    const grace = this.config.graceMs;
+    const connectionHung = await Promise.race([closed.then(() => false), terminalSeen.then(() => sleep(grace)).then(() => true)]);
+    peer.socket.destroy();
     peer.parser.end();
     this.peer = null;
-    // Socket closed but ascp still running: give it a moment, then make sure it ends.
-    let hung = false;
-    const exit = await Promise.race([
-      proc.exited,
-      sleep(this.config.graceMs).then(() => {
-        hung = !proc.hasExited;
-        return proc.stop(this.config.graceMs);
-      }),
-    ]);
+    // ascp still running: a moment to exit (none if it already held the connection too long), then it is made to.
+    const exited = await Promise.race([proc.exited.then(() => true), sleep(connectionHung ? 0 : grace).then(() => false)]);
+    const final = (terminal as AscpEvent | null)?.type;
+    const hung = !exited;
+    if (hung && final !== undefined) this.hooks.warning("ascp_hung", `ascp sent ${final} but did not end within ${grace / 1000} s; stopped with SIGTERM, then SIGKILL`);
+    const exit = exited ? await proc.exited : await proc.stop(grace);
 
     const t = terminal as AscpEvent | null;
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
-    if (t?.type === "DONE") return { kind: "done", exit };
+    // DONE is ascp's last word on the transfer: being stopped afterwards for hanging does not undo it.
+    if (t?.type === "DONE") return { kind: "done", exit, hung };
     if (t?.type === "ERROR") {
       const code = typeof t.code === "number" ? t.code : 0;
       return { kind: "error", code, description: typeof t.description === "string" ? t.description : "", exit };
@@ -284,7 +290,7 @@ export class SessionRunner {
         if (failedFiles > 0) {
           return { source: "ascp", code: SOME_FILE_ERRS, name: "SOME_FILE_ERRS", message: `${failedFiles} file(s) failed (see the FILEERROR events)`, retryable: false };
         }
-        if (end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
+        if (end.hung || end.exit.code === 0 || (end.exit.code === null && end.exit.signal === null)) return null;
         return { source: "ascp", message: `ascp sent DONE but exited with ${describeExit(end.exit)}`, retryable: false };
       }
       case "error": {
@@ -343,6 +349,7 @@ export class SessionRunner {
 
 function describeExit(exit: ProcessExit | null): string {
   if (!exit) return "still running";
+  if (exit.code === null && exit.signal === null) return "still running after SIGKILL";
   return exit.signal ? `signal ${exit.signal}` : `exit status ${exit.code}`;
 }
 

@@ -929,7 +929,7 @@ type CommandRejectedEvent struct {
 type WarningEvent struct {
 	// Type is always WARNING.
 	Type string `json:"type"`
-	// Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
+	// Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent, ascp_hung (ascp did not end within 2 s of its DONE or ERROR and was stopped).
 	Code    string `json:"code"`
 	Message string `json:"message"`
 	// Which ascp of a multi-session job (0-based). Absent when the spec asks for ascp events only.

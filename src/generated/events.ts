@@ -85,7 +85,7 @@ export interface CommandRejectedEvent {
 export interface WarningEvent {
   type: "WARNING";
   /**
-   * Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent.
+   * Machine-readable kind. Known values: unknown_spec_key, spec_conflict (two keys disagree: key names the one not applied), key_not_applied (a key only another agent applies), no_bypass_key (token authentication with no key to use), malformed_frame, frame_dropped, frame_too_long, stray_connection, stats_merged, stale_file_list, command_unsent, ascp_hung (ascp did not end within 2 s of its DONE or ERROR and was stopped).
    */
   code: string;
   message: string;

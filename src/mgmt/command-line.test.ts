@@ -86,3 +86,17 @@ describe("parseCommandLine", () => {
     expect(native).toEqual({ kind: "rejected", ok: false, reason: "unknown key Rate (did you mean rate?)" });
   });
 });
+
+describe("parseCommandLine: values that cannot be sent unchanged (issue 11)", () => {
+  it.each([
+    ['{"type":"START","source":"a\\u0000b"}', /^source contains a NUL character/],
+    ['{"type":"START","source":"a\\ud800b"}', /^source contains a lone UTF-16 surrogate/],
+    ['{"type":"START","source":"a","destination":"\\udfff"}', /^destination contains a lone UTF-16 surrogate/],
+    ['{"type":"RATE","rate":1e400}', /^line 4 is refused at position \d+: the number 1e400 is too large/],
+    [`{"type":"START","source":${"[".repeat(100_000)}${"]".repeat(100_000)}}`, /^line 4 is refused at position \d+: nested deeper than 100 levels/],
+  ])("%s is rejected, never altered", (line, reason) => {
+    const result = parseCommandLine(line, 4, fakeValidate);
+    expect(result.kind).toBe("rejected");
+    expect(result.kind === "rejected" && result.reason).toMatch(reason);
+  });
+});

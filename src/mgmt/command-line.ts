@@ -1,6 +1,7 @@
 import { COMMAND_FIELDS } from "../generated/fields.js";
 import { EncodeError, encodeCommand, type Command } from "./encode.js";
 import { findJsonSyntaxError } from "./json-error.js";
+import { checkJsonText, findUnsendableText } from "../json-guard.js";
 import { snakeCaseRule } from "./naming.js";
 
 export const MAX_COMMAND_LINE_BYTES = 1024 * 1024;
@@ -60,10 +61,15 @@ export function parseCommandLine(line: string, lineNo: number, validate: Validat
     const error = findJsonSyntaxError(line);
     return reject(`invalid JSON on line ${lineNo}` + (error === null ? "" : ` at position ${error.position}: ${error.message}`));
   }
+  // Before anything walks the value: depth, numbers that became Infinity, text that would be sent changed.
+  const limit = checkJsonText(line);
+  if (limit !== null) return reject(`line ${lineNo} is refused at position ${limit.position}: ${limit.message}`);
   if (typeof value !== "object" || value === null || Array.isArray(value)) {
     const got = value === null ? "null" : Array.isArray(value) ? "an array" : `a ${typeof value}`;
     return reject(`a command must be a JSON object, got ${got}`);
   }
+  const unsendable = findUnsendableText(value, "");
+  if (unsendable !== null) return reject(`${unsendable}; not sent`);
   const hint = nativeKeyHint(value as Record<string, unknown>);
   if (hint !== null) return reject(hint);
   const checked = validate(value);

@@ -397,8 +397,11 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
   for (const key of map.keys) {
     const part = d.byKey.get(key);
     if (!part) continue;
-    args.push(...part);
-    argOrigins.push(...part.map(() => d.originOf.get(key) ?? `spec.${key}`));
+    const origin = d.originOf.get(key) ?? `spec.${key}`;
+    for (const arg of part) {
+      args.push(arg);
+      argOrigins.push(origin);
+    }
   }
   args.push("--dest64");
   argOrigins.push("spec.destination_root");
@@ -431,7 +434,8 @@ export function planTransfer(session: PlanInput, ctx: PlanContext): Plan {
     udpPortBase: d.udpPortBase,
     wss: d.wss,
     warnings,
-    unknownKeys: specKeys.filter((k) => !(k in map.mappings)),
+    // Own keys only: `in` would take constructor or __proto__ (Object.prototype's) for known keys.
+    unknownKeys: specKeys.filter((k) => !Object.hasOwn(map.mappings, k)),
     ignoredKeys: ignored.filter((k) => !warnings.some((w) => w.key === k)),
   };
 }
@@ -481,14 +485,16 @@ export function sessionArgvWithOrigins(plan: Plan, o: SessionArgvOptions): { arg
   }
   const argv: string[] = [];
   const origins: ArgOrigin[] = [];
+  // Loops, not spreads: ascp_args may hold more items than a call can take arguments.
   const add = (origin: ArgOrigin, ...items: string[]) => {
-    argv.push(...items);
-    origins.push(...items.map(() => origin));
+    for (const item of items) {
+      argv.push(item);
+      origins.push(origin);
+    }
   };
   add("engine", "-M", String(o.mgmtPort));
   // Without a nonce (the user gave their own -u in ascp_args) ascp gets no -u from the engine.
   if (o.userStr !== undefined) add("engine", "-u", o.userStr);
-  // A loop, not a spread: ascp_args may hold more items than a call can take arguments.
   for (let i = 0; i < plan.args.length; i++) {
     argv.push(plan.args[i]!);
     origins.push(plan.argOrigins[i]!);
@@ -502,7 +508,7 @@ export function sessionArgvWithOrigins(plan: Plan, o: SessionArgvOptions): { arg
     if (listPath === undefined) throw new Error("sessionArgv: the plan has file list lines but no fileListPath was given");
     add("path" in plan.fileList ? "agent.file_list" : "spec.paths", plan.fileList.option, listPath);
   }
-  add("agent.ascp_args", ...plan.ascpArgs);
+  for (const arg of plan.ascpArgs) add("agent.ascp_args", arg);
   add("spec.paths", ...plan.sources);
   add("spec.destination_root", plan.destination);
   return { argv, origins };
