@@ -14,6 +14,8 @@ import fc from "fast-check";
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..");
 const CLI = path.join(root, "dist/cli.js");
+/** The same entry over separate modules (tsc's output; dist/cli.js is one bundled file): a module's load can be held. */
+const CLI_MODULES = path.join(root, "dist/cli.modules.js");
 const SIM = path.join(root, "conformance/simulator/ascp");
 
 type Ev = Record<string, unknown>;
@@ -592,7 +594,7 @@ describe("cancellation and cleanup", () => {
     const r = await new Promise<{ code: number | null; signal: NodeJS.Signals | null; out: string }>((resolve) => {
       // Once the engine runs (a signal during Node's own start-up kills any program): its modules may still be loading.
       const hold = holdMainImport(0);
-      const child = spawn(process.execPath, [...hold.nodeArgs, CLI], { cwd: local, stdio: ["pipe", "pipe", "pipe"] });
+      const child = spawn(process.execPath, [...hold.nodeArgs, CLI_MODULES], { cwd: local, stdio: ["pipe", "pipe", "pipe"] });
       let out = "";
       child.stdout.setEncoding("utf8").on("data", (t: string) => (out += t));
       child.stdin.write('{"spec": {"direction": "send",');
@@ -1018,7 +1020,8 @@ describe("hostile conditions, round 2 (issue 11)", () => {
   /** The engine with stdout and stderr kept as bytes (what "appears" means is bytes, not parsed events). */
   function runRaw(stdin: string, o: { nodeArgs?: string[]; env?: NodeJS.ProcessEnv; onSpawn?: (child: ChildProcess) => void } = {}) {
     return new Promise<{ code: number | null; signal: NodeJS.Signals | null; stdout: Buffer; stderr: Buffer }>((resolve, reject) => {
-      const child = spawn(process.execPath, [...(o.nodeArgs ?? []), CLI], { cwd: local, env: { ...process.env, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
+      // Holding main.js's load needs the entry over separate modules.
+      const child = spawn(process.execPath, [...(o.nodeArgs ?? []), o.nodeArgs ? CLI_MODULES : CLI], { cwd: local, env: { ...process.env, ...o.env }, stdio: ["pipe", "pipe", "pipe"] });
       const out: Buffer[] = [];
       const err: Buffer[] = [];
       child.stdout.on("data", (b: Buffer) => out.push(b));
