@@ -47,11 +47,12 @@ type AttemptEnd =
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
   | { kind: "exited_early"; exit: ProcessExit }
-  | { kind: "stopped"; exit: ProcessExit | null };
+  | { kind: "stopped"; exit: ProcessExit | null }
+  | { kind: "aborted"; failure: ErrorInfo; exit: ProcessExit | null };
 
 const USER_CANCEL = 28;
 const SOME_FILE_ERRS = 27;
-const ENGINE_TYPES = new Set(["SPAWN", "RETRY", "COMMAND_REJECTED", "WARNING", "RESULT", "DRY_RUN"]);
+const ENGINE_TYPES = new Set(["SPAWN", "RETRY", "COMMAND_REJECTED", "WARNING", "RESULT", "DRY_RUN", "FILE_START", "FILE_END", "PROGRESS", "STALLED"]);
 /** Dictionary fields that can carry a credential back from ascp. */
 const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const CONNECTION_LOST = 16;
@@ -68,6 +69,8 @@ export class SessionRunner {
   private proc: AscpProcess | null = null;
   private pending: string[] = [];
   private stopRequested: "cancel" | "stop" | null = null;
+  /** abort() was called during the current attempt: how that attempt ends. */
+  private abortFailure: ErrorInfo | null = null;
   private wakeStop!: () => void;
   private readonly stopSignal = new Promise<void>((r) => (this.wakeStop = r));
   private finished = false;
@@ -116,6 +119,22 @@ export class SessionRunner {
     this.wakeStop();
     const proc = this.proc;
     if (!proc || proc.hasExited) return;
+    this.terminate(proc);
+  }
+
+  /**
+   * Ends the running attempt with this failure (a stall, say): ascp is stopped as by stop(), and run() retries
+   * when the failure is retryable, like any retryable failure (RETRY), else the session fails with it.
+   */
+  abort(failure: ErrorInfo): void {
+    const proc = this.proc;
+    if (this.stopRequested || this.finished || this.abortFailure || !proc || proc.hasExited) return;
+    this.abortFailure = failure;
+    this.terminate(proc);
+  }
+
+  /** CANCEL to ascp; its process group gets SIGTERM after the grace period, then SIGKILL. */
+  private terminate(proc: AscpProcess): void {
     if (this.peer && !this.peer.socket.destroyed) this.peer.socket.write("FASPMGR 2\nType: CANCEL\n\n");
     const grace = this.config.graceMs;
     const term = setTimeout(() => void proc.stop(grace), grace);
@@ -133,6 +152,7 @@ export class SessionRunner {
     for (;;) {
       this.attempts++;
       end = await this.attempt(this.attempts);
+      this.abortFailure = null;
       const failure = this.failureOf(end);
       if (!failure || !failure.retryable || this.stopRequested || this.attempts > resume.iter_max) break;
       const delaySec = retryDelaySec(resume, this.attempts - 1);
@@ -224,6 +244,7 @@ export class SessionRunner {
     const exit = await Promise.race([proc.exited, sleep(this.config.graceMs).then(() => proc.stop(this.config.graceMs))]);
 
     const t = terminal as AscpEvent | null;
+    if (this.abortFailure && t?.type !== "DONE") return { kind: "aborted", failure: this.abortFailure, exit };
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
     if (t?.type === "DONE") return { kind: "done", exit };
     if (t?.type === "ERROR") {
@@ -286,6 +307,8 @@ export class SessionRunner {
         return { source: "engine", message: end.message, retryable: false };
       case "exited_early":
         return { source: "engine", message: `ascp exited (${describeExit(end.exit)}) before connecting to the management port`, retryable: false };
+      case "aborted":
+        return end.failure;
       case "stopped":
         return { source: "engine", code: USER_CANCEL, name: "USER_CANCEL", message: this.stopRequested === "cancel" ? "cancelled" : "stopped because another session of the job failed", retryable: false };
     }

@@ -4,7 +4,7 @@ package dev.asession.generated;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One line of asession's stdout: an ascp event or one of the engine's own events. */
-public sealed interface Event permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent {
+public sealed interface Event permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent, FileStartEvent, FileEndEvent, ProgressEvent, StalledEvent {
   /** The event type: ascp's Type (INIT, STATS, DONE, ...) or an engine type (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT). */
   String type();
 
@@ -31,6 +31,10 @@ public sealed interface Event permits AscpEvent, SpawnEvent, RetryEvent, Command
         case "WARNING" -> WarningEvent.from(n, line);
         case "RESULT" -> ResultEvent.from(n, line);
         case "DRY_RUN" -> DryRunEvent.from(n, line);
+        case "FILE_START" -> FileStartEvent.from(n, line);
+        case "FILE_END" -> FileEndEvent.from(n, line);
+        case "PROGRESS" -> ProgressEvent.from(n, line);
+        case "STALLED" -> StalledEvent.from(n, line);
         default -> AscpEvent.from(n, line);
       };
     } catch (IllegalArgumentException e) {
