@@ -142,15 +142,20 @@ interface FileTrack {
   stopped: boolean;
   /** The session that touched it last: the one its FILE_END names. */
   session: number;
+  /**
+   * Per session, the furthest point any attempt reached in its part of the file (where it resumed plus what it
+   * sent). The file's transferred + present is their sum: a retry sending bytes again below that point adds nothing.
+   */
+  readonly reach: number[];
 }
 
 /** One file as seen by one attempt of one session. */
 interface Part {
   readonly file: FileTrack;
-  /** The file's transferred bytes when this attempt took it up: what a resume finds of them is not "already present". */
-  readonly transferredAtStart: number;
-  /** FileBytes - TransferBytes growth attributed to this file in this attempt. */
+  /** FileBytes - TransferBytes growth attributed to this file in this attempt: where it resumed. */
   resumed: number;
+  /** TransferBytes growth attributed to this file in this attempt. */
+  sent: number;
 }
 
 interface SessionTrack {
@@ -272,14 +277,17 @@ export class ProgressModel {
 
   sessionEnded(index: number, end: SessionEnd): void {
     const s = this.sessions[index]!;
+    // The state first, so that the PROGRESS after each FILE_END below shows it; one PROGRESS if no file ends.
+    s.state = end.status;
+    s.current = null;
+    const ended = this.done + this.skipped + this.failed;
     for (const file of this.files.values()) {
       if (file.ended || file.session !== index) continue;
       if (end.status !== "done") this.end(file, index, "failed", end.error ?? { message: end.status });
       else if (file.size < 0 || this.complete(file)) this.end(file, index, "done");
       else if (this.sessions.length === 1) this.end(file, index, "failed", { message: "ascp ended the session without reporting the end of this file" });
     }
-    s.current = null;
-    this.setState(s, end.status);
+    if (this.done + this.skipped + this.failed === ended) this.o.emit(this.snapshot());
   }
 
   /** Sessions that just stalled (each reported once per stall, with a STALLED event). */
@@ -360,11 +368,11 @@ export class ProgressModel {
     if (part === undefined) {
       let file = this.files.get(name);
       if (file === undefined) {
-        file = { name, size: -1, transferred: 0, present: 0, ended: false, started: false, stopped: false, session: s.index };
+        file = { name, size: -1, transferred: 0, present: 0, ended: false, started: false, stopped: false, session: s.index, reach: new Array<number>(this.sessions.length).fill(0) };
         this.files.set(name, file);
       }
       if (f.size >= 0 && file.size < 0) this.learnSize(file, f.size);
-      part = { file, transferredAtStart: file.transferred, resumed: 0 };
+      part = { file, resumed: 0, sent: 0 };
       s.parts.set(name, part);
       if (!file.ended) {
         file.session = s.index;
@@ -389,24 +397,33 @@ export class ProgressModel {
     if (this.o.persistent) this.queuedBytes += size;
   }
 
-  /** The attempt's counters moved: attribute the deltas to the frame's file. */
+  /**
+   * The attempt's counters moved: attribute the deltas to the frame's file. Only what takes the session's reach in
+   * the file further counts: a resume point beyond it is what was there before the job (already present), sent
+   * bytes beyond it are transferred.
+   */
   private count(s: SessionTrack, part: Part | null, f: FrameFacts): void {
     const t = f.transferBytes;
     let moved = false;
-    if (t > s.lastTransfer) {
-      const delta = t - s.lastTransfer;
-      s.lastTransfer = t;
-      moved = true;
-      if (part !== null && !part.file.ended) this.addTransferred(part.file, part.file.transferred + delta);
-      else if (part === null) this.transferred += delta; // bytes no frame tied to a file
-    }
     if (f.fileBytes >= 0 && t >= 0 && f.fileBytes - t > s.lastResumed) {
       const delta = f.fileBytes - t - s.lastResumed;
       s.lastResumed = f.fileBytes - t;
       moved = true;
       if (part !== null && !part.file.ended) {
         part.resumed += delta;
-        this.addPresent(part.file, part.resumed - part.transferredAtStart);
+        const gain = this.advance(s, part);
+        if (gain > 0) this.addPresent(part.file, part.file.present + gain);
+      }
+    }
+    if (t > s.lastTransfer) {
+      const delta = t - s.lastTransfer;
+      s.lastTransfer = t;
+      moved = true;
+      if (part === null) this.transferred += delta; // bytes no frame tied to a file
+      else if (!part.file.ended) {
+        part.sent += delta;
+        const gain = this.advance(s, part);
+        if (gain > 0) this.addTransferred(part.file, part.file.transferred + gain);
       }
     }
     if (moved) {
@@ -414,6 +431,15 @@ export class ProgressModel {
       s.stallReported = false;
       this.maybeSample(s.lastMoveAt);
     }
+  }
+
+  /** Moves the session's reach in the part's file to where this attempt got; returns by how much. */
+  private advance(s: SessionTrack, part: Part): number {
+    const reach = part.resumed + part.sent;
+    const before = part.file.reach[s.index]!;
+    if (reach <= before) return 0;
+    part.file.reach[s.index] = reach;
+    return reach - before;
   }
 
   /** Raises the file's transferred bytes to `to`, within its size; never lowers them. */
