@@ -26,7 +26,7 @@ const FAULTS = {
   connect_late: { delay_ms: num(0) },
   crash: { after_frames: num(1), after_bytes: num(0) },
   close_socket: { after_frames: num(1), code: num(0) },
-  stall: { seconds: (v) => typeof v === "number" && v >= 0, after: (v) => v === "SESSION" || v === "STATS" },
+  stall: { seconds: (v) => typeof v === "number" && v >= 0, after: (v) => v === "SESSION" || v === "STATS", processes: num(1) },
   malformed: { kind: (v) => MALFORMED_KINDS.includes(v), after: (v) => ["INIT", "SESSION", "STOP"].includes(v) },
   blast: { count: num(1), bytes_per_frame: num(200) },
   exit_code: { code: num(0) },

@@ -386,7 +386,7 @@ export class Session {
       PreTransferFiles: mine.filter((j) => !j.error).length,
     });
 
-    const stall = findFault(this.scenario, "stall");
+    const stall = this.stallFault();
     if (stall && (stall.after ?? "SESSION") === "SESSION") await this.stall(stall);
 
     if (blast) {
@@ -557,19 +557,7 @@ export class Session {
   retryFault() {
     const f = findFault(this.scenario, "retryable_then_success");
     if (!f) return null;
-    const rec = this.recorder.path;
-    const dir =
-      this.env.ASCP_SIM_STATE ||
-      (rec ? `${rec}.state` : path.join(os.tmpdir(), "ascp-sim-state", createHash("sha256").update(this.scenario.text).digest("hex").slice(0, 16)));
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `retryable_then_success-node${this.cluster.index}.count`);
-    let count = 0;
-    try {
-      count = Number(readFileSync(file, "utf8")) || 0;
-    } catch {
-      // first attempt: no counter yet
-    }
-    writeFileSync(file, String(count + 1));
+    const count = this.processesBefore("retryable_then_success");
     this.recorder.write({ kind: "fault", type: "retryable_then_success", attempt: count + 1, failures: f.failures });
     if (count >= f.failures) return null;
     const code = f.code ?? 16;
@@ -577,6 +565,33 @@ export class Session {
     // Codes of a failed SSH connection get the SESSION of that stage (no RemoteAddress).
     const stage = CONNECT_CODES.has(code) ? "connect" : "negotiated";
     return { code, description: known?.description ?? `Simulated retryable failure ${count + 1} of ${f.failures}`, stderr: known?.stderr, stage };
+  }
+
+  // How many processes of this -C part started before this one with this fault in the scenario; a counter
+  // file in ASCP_SIM_STATE survives them.
+  processesBefore(fault) {
+    const rec = this.recorder.path;
+    const dir =
+      this.env.ASCP_SIM_STATE ||
+      (rec ? `${rec}.state` : path.join(os.tmpdir(), "ascp-sim-state", createHash("sha256").update(this.scenario.text).digest("hex").slice(0, 16)));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${fault}-node${this.cluster.index}.count`);
+    let count = 0;
+    try {
+      count = Number(readFileSync(file, "utf8")) || 0;
+    } catch {
+      // first process: no counter yet
+    }
+    writeFileSync(file, String(count + 1));
+    return count;
+  }
+
+  // The stall fault of this process: every process's, or only the first `processes` ones (a retry then goes on).
+  stallFault() {
+    const stall = findFault(this.scenario, "stall");
+    if (!stall || stall.processes === undefined) return stall;
+    this.stallOnce ??= { fault: this.processesBefore("stall") < stall.processes ? stall : undefined };
+    return this.stallOnce.fault;
   }
 
   // An SSH peer that accepts TCP and never answers: only INIT has gone out; ascp 3.9 has no timeout
@@ -711,7 +726,7 @@ export class Session {
         Rate: this.rate,
         Elapsedusec: this.elapsedUsec(),
       });
-      const stall = findFault(this.scenario, "stall");
+      const stall = this.stallFault();
       if (stall?.after === "STATS" && !this.statsStallDone) {
         this.statsStallDone = true;
         this.stall(stall);
