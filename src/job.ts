@@ -10,7 +10,7 @@ import type { NdjsonWriter } from "./ndjson-writer.js";
 import type { Logger } from "./log.js";
 import type { AscpEvent } from "./mgmt/typing.js";
 import { ASCP_ERRORS } from "./mgmt/errors.js";
-import { ProgressModel, emptyFacts, FrameKind, type ProgressModelEvent, type SessionEnd } from "./progress/model.js";
+import { ProgressModel, emptyFacts, FrameKind, type ProgressModelEvent, type ProgressSnapshot, type SessionEnd } from "./progress/model.js";
 import { readFacts } from "./progress/facts.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
@@ -28,6 +28,13 @@ export interface JobInput {
   onProgress?: (event: ProgressModelEvent) => void;
 }
 
+export interface JobEnding {
+  status: ResultEvent["status"];
+  error: string | null;
+  progress: ProgressSnapshot;
+  rateAvgBps: number;
+}
+
 const DONE_FRAME = "FASPMGR 2\nType: DONE\n\n";
 
 export class Job {
@@ -38,6 +45,7 @@ export class Job {
   private model: ProgressModel | null = null;
   private readonly facts = emptyFacts();
   private readonly timers: NodeJS.Timeout[] = [];
+  private ending: JobEnding | null = null;
   private cancelled = false;
   private signalled = false;
   private wakeCancel!: () => void;
@@ -66,6 +74,16 @@ export class Job {
     this.cancelled = true;
     this.wakeCancel();
     for (const s of this.sessions) s.stop("cancel");
+  }
+
+  /** The progress model's snapshot now (null before the sessions exist). */
+  progressSnapshot(): ProgressSnapshot | null {
+    return this.model?.snapshot() ?? null;
+  }
+
+  /** How the job ended, for the final summary on stderr; null while it runs (or when it ended before any session). */
+  get ended(): JobEnding | null {
+    return this.ending;
   }
 
   /** Removes the file list now; for exit paths that cannot wait. */
@@ -314,6 +332,7 @@ export class Job {
       },
       elapsed_ms: Math.round(performance.now() - this.j.startedAt),
     };
+    if (progress) this.ending = { status, error: error?.message ?? null, progress: progress.snapshot, rateAvgBps: progress.rateAvgBps };
     this.engineEvent(result);
     this.j.log.info(`job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`);
     return exitCode;

@@ -308,10 +308,9 @@ export class ProgressModel {
       s.stallReported = true;
       if (stalled === NONE) stalled = [];
       stalled.push(s.index);
-      const event: StalledEvent = { type: "STALLED", session_index: s.index, attempt: s.attempt, stalled_sec: Math.round(idle / 100) / 10, action: this.o.stallAction ?? "warn" };
       const current = s.current?.file;
-      if (current && !current.ended) event.file = current.name;
-      this.o.emit(event);
+      const file = current && !current.ended ? { file: current.name } : undefined;
+      this.o.emit({ type: "STALLED", session_index: s.index, attempt: s.attempt, stalled_sec: Math.round(idle / 100) / 10, ...file, action: this.o.stallAction ?? "warn" });
     }
     return stalled;
   }
@@ -505,7 +504,8 @@ export class ProgressModel {
       if (s.preFiles < 0) return null;
       sum += s.preFiles;
     }
-    return sum;
+    // ascp's count leaves out what it could not find (a FILEERROR for a missing source): never fewer than named.
+    return Math.max(sum, this.files.size);
   }
 
   private maybeSample(now: number): void {
@@ -513,7 +513,9 @@ export class ProgressModel {
   }
 
   private sample(now: number): void {
-    if (this.samples > 0 && now - this.sampleAt[(this.samples - 1) % SLOTS]! < SAMPLE_MS) {
+    // Before the first byte (connecting) the window has not begun: its one sample just moves along.
+    if (this.samples > 0 && (this.transferred === 0 || now - this.sampleAt[(this.samples - 1) % SLOTS]! < SAMPLE_MS)) {
+      if (this.transferred === 0) this.sampleAt[(this.samples - 1) % SLOTS] = now;
       // Too close to the last sample: update it instead (keeps the window's span).
       this.sampleBytes[(this.samples - 1) % SLOTS] = this.transferred;
       return;
