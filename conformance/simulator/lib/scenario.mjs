@@ -20,7 +20,7 @@ const num = (min = 0) => (v) => Number.isInteger(v) && v >= min;
 const FAULTS = {
   auth: {},
   ssh_hang: { seconds: (v) => typeof v === "number" && v >= 0 },
-  connection_lost: { after_bytes: num(0) },
+  connection_lost: { after_bytes: num(0), processes: num(1) },
   retryable_then_success: { failures: num(0), code: num(0) },
   never_connect: { exit_after_ms: num(0) },
   connect_late: { delay_ms: num(0) },
@@ -60,13 +60,14 @@ export function loadScenario(raw) {
     throw new ScenarioError(`scenario is not JSON: ${e.message}`);
   }
   if (s === null || typeof s !== "object" || Array.isArray(s)) throw new ScenarioError("scenario must be a JSON object");
-  const known = ["faults", "stats_interval_ms", "remote_password"];
+  const known = ["faults", "stats_interval_ms", "remote_password", "pre_transfer"];
   for (const k of Object.keys(s)) if (!known.includes(k)) throw new ScenarioError(`unknown scenario key '${k}' (known: ${known.join(", ")})`);
   // Capped at 1 s: a manager may rely on STATS at least every second while a file moves.
   if (s.stats_interval_ms !== undefined && !(num(10)(s.stats_interval_ms) && s.stats_interval_ms <= 1000)) {
     throw new ScenarioError("stats_interval_ms must be an integer from 10 to 1000");
   }
   if (s.remote_password !== undefined && typeof s.remote_password !== "string") throw new ScenarioError("remote_password must be a string");
+  if (s.pre_transfer !== undefined && typeof s.pre_transfer !== "boolean") throw new ScenarioError("pre_transfer must be a boolean");
   const faults = s.faults ?? [];
   if (!Array.isArray(faults)) throw new ScenarioError("faults must be an array");
   faults.forEach((f, i) => {

@@ -381,12 +381,14 @@ export class Session {
     const blast = findFault(this.scenario, "blast");
     const jobs = this.opts.keepalive || blast ? [] : this.plan();
     const mine = jobs.filter((j) => j.error || j.share);
-    this.notification({
-      PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0),
-      PreTransferFiles: mine.filter((j) => !j.error).length,
-    });
+    // pre_transfer false: a NOTIFICATION without the totals (whether ascp always sends them is unconfirmed).
+    this.notification(
+      this.scenario.pre_transfer === false
+        ? {}
+        : { PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0), PreTransferFiles: mine.filter((j) => !j.error).length },
+    );
 
-    const stall = this.stallFault();
+    const stall = this.limitedFault("stall");
     if (stall && (stall.after ?? "SESSION") === "SESSION") await this.stall(stall);
 
     if (blast) {
@@ -586,12 +588,13 @@ export class Session {
     return count;
   }
 
-  // The stall fault of this process: every process's, or only the first `processes` ones (a retry then goes on).
-  stallFault() {
-    const stall = findFault(this.scenario, "stall");
-    if (!stall || stall.processes === undefined) return stall;
-    this.stallOnce ??= { fault: this.processesBefore("stall") < stall.processes ? stall : undefined };
-    return this.stallOnce.fault;
+  // A fault of this process: every process's, or with `processes: n` only the first n ones' (a retry then goes on).
+  limitedFault(type) {
+    const fault = findFault(this.scenario, type);
+    if (!fault || fault.processes === undefined) return fault;
+    this.applies ??= {};
+    this.applies[type] ??= this.processesBefore(type) < fault.processes;
+    return this.applies[type] ? fault : undefined;
   }
 
   // An SSH peer that accepts TCP and never answers: only INIT has gone out; ascp 3.9 has no timeout
@@ -726,7 +729,7 @@ export class Session {
         Rate: this.rate,
         Elapsedusec: this.elapsedUsec(),
       });
-      const stall = this.stallFault();
+      const stall = this.limitedFault("stall");
       if (stall?.after === "STATS" && !this.statsStallDone) {
         this.statsStallDone = true;
         this.stall(stall);
@@ -734,7 +737,7 @@ export class Session {
     };
     stats();
     const timer = setInterval(stats, this.statsIntervalMs);
-    const lost = findFault(this.scenario, "connection_lost");
+    const lost = this.limitedFault("connection_lost");
     const crash = findFault(this.scenario, "crash");
     let result;
     try {
