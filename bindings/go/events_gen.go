@@ -1232,9 +1232,7 @@ type CancelCommand struct {
 }
 
 // StatusCommand: Ask the engine for a PROGRESS event now. Never sent to ascp.
-type StatusCommand struct {
-
-}
+type StatusCommand struct{}
 
 // MarshalJSON writes the command with "type":"START".
 func (c StartCommand) MarshalJSON() ([]byte, error) {
