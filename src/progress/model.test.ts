@@ -234,6 +234,7 @@ describe("progress model: totals, states, rate, stalls", () => {
     for (let i = 1; i <= 10; i++) {
       h.tick(1000);
       h.frame(0, { type: "STATS", file: "/f", size: 2_000_000, transfer_bytes: i * 100_000, file_bytes: i * 100_000 });
+      h.last(); // the job's timer: rate samples are taken with snapshots, never per frame
     }
     const p = h.last();
     // 100 kB/s = 800,000 bit/s; 1,000,000 bytes left → 10 s.
@@ -244,13 +245,14 @@ describe("progress model: totals, states, rate, stalls", () => {
     expect(h.last()).toMatchObject({ rate: { current_bps: 0 }, eta_sec: null });
   });
 
-  it("STALLED once per stall while transferring, re-armed by byte progress", () => {
+  it("STALLED once per stall while transferring, re-armed by byte progress (seen at the next check)", () => {
     const h = harness({ stallTimeoutMs: 2000 });
     h.model.attemptStarted(0, 1);
     h.tick(5000);
     expect(h.model.checkStalls()).toEqual([]); // connecting: not a transfer stall
     h.frame(0, { type: "SESSION" });
     h.frame(0, { type: "STATS", file: "/f", size: 100, transfer_bytes: 10 });
+    expect(h.model.checkStalls()).toEqual([]);
     h.tick(1999);
     expect(h.model.checkStalls()).toEqual([]);
     h.frame(0, { type: "STATS", file: "/f", size: 100, transfer_bytes: 10 }); // a STATS without new bytes is no progress
@@ -260,6 +262,7 @@ describe("progress model: totals, states, rate, stalls", () => {
     expect(h.model.checkStalls()).toEqual([]);
     expect(h.of("STALLED")).toEqual([{ type: "STALLED", session_index: 0, attempt: 1, stalled_sec: 2, file: "/f", action: "warn" }]);
     h.frame(0, { type: "STATS", file: "/f", size: 100, transfer_bytes: 20 });
+    expect(h.model.checkStalls()).toEqual([]);
     h.tick(2000);
     expect(h.model.checkStalls()).toEqual([0]);
   });

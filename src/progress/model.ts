@@ -170,11 +170,17 @@ interface SessionTrack {
   preBytes: number;
   preFiles: number;
   rateKbps: number;
+  /** Frames that moved a counter: the per-frame path only counts them; checkStalls() reads the clock. */
+  moves: number;
+  movesSeen: number;
   lastMoveAt: number;
   stallReported: boolean;
 }
 
-/** Rate window: samples of the transferred counter, at most one per SAMPLE_MS, covering about WINDOW_MS. */
+/**
+ * Rate window: samples of the transferred counter taken when a snapshot is made (the job's and the terminal's
+ * timers), at most one per SAMPLE_MS, covering about WINDOW_MS. Never per frame: a STATS reads no clock.
+ */
 const WINDOW_MS = 5000;
 const SAMPLE_MS = 250;
 const SLOTS = 32;
@@ -211,6 +217,8 @@ export class ProgressModel {
         preBytes: -1,
         preFiles: -1,
         rateKbps: -1,
+        moves: 0,
+        movesSeen: 0,
         lastMoveAt: this.startedAt,
         stallReported: false,
       });
@@ -297,6 +305,11 @@ export class ProgressModel {
     const now = this.o.now();
     let stalled: number[] = NONE;
     for (const s of this.sessions) {
+      if (s.moves !== s.movesSeen) {
+        s.movesSeen = s.moves;
+        s.lastMoveAt = now;
+        s.stallReported = false;
+      }
       if (s.state !== "transferring" || s.stallReported) continue;
       // A persistent session between files waits for START commands: idle, not stalled.
       if (this.o.persistent && (s.current === null || s.current.file.ended)) {
@@ -425,11 +438,7 @@ export class ProgressModel {
         if (gain > 0) this.addTransferred(part.file, part.file.transferred + gain);
       }
     }
-    if (moved) {
-      s.lastMoveAt = this.o.now();
-      s.stallReported = false;
-      this.maybeSample(s.lastMoveAt);
-    }
+    if (moved) s.moves++;
   }
 
   /** Moves the session's reach in the part's file to where this attempt got; returns by how much. */
@@ -506,10 +515,6 @@ export class ProgressModel {
     }
     // ascp's count leaves out what it could not find (a FILEERROR for a missing source): never fewer than named.
     return Math.max(sum, this.files.size);
-  }
-
-  private maybeSample(now: number): void {
-    if (now - this.sampleAt[(this.samples - 1) % SLOTS]! >= SAMPLE_MS) this.sample(now);
   }
 
   private sample(now: number): void {
