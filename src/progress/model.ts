@@ -30,6 +30,8 @@
 // - Every file ascp names gets exactly one FILE_END; files ended once ignore later frames (a sibling session's
 //   STOP of a file already there, a retry walking over completed files).
 
+import type { FileEndEvent, FileStartEvent, ProgressEvent, StalledEvent } from "../generated/events.js";
+
 /** ascp frame types the model reads; every other Type is OTHER. */
 export const FrameKind = { OTHER: 0, SESSION: 1, NOTIFICATION: 2, STATS: 3, STOP: 4, SKIP: 5, FILEERROR: 6, DONE: 7, ERROR: 8 } as const;
 export type FrameKind = (typeof FrameKind)[keyof typeof FrameKind];
@@ -60,59 +62,12 @@ export function emptyFacts(): FrameFacts {
   return { file: undefined, size: -1, startByte: -1, fileBytes: -1, transferBytes: -1, rateKbps: -1, preTransferBytes: -1, preTransferFiles: -1, code: -1, description: undefined };
 }
 
-export type SessionState = "starting" | "connecting" | "transferring" | "retry_wait" | "done" | "failed" | "cancelled";
-export type StallAction = "warn" | "retry" | "fail";
-
-export interface ProgressFiles {
-  total: number | null;
-  done: number;
-  skipped: number;
-  failed: number;
-  running: number;
-}
-export interface ProgressBytes {
-  total: number | null;
-  transferred: number;
-  already_present: number;
-  remaining: number | null;
-}
-export interface ProgressSnapshot {
-  type: "PROGRESS";
-  elapsed_ms: number;
-  files: ProgressFiles;
-  bytes: ProgressBytes;
-  rate: { current_bps: number; target_bps: number | null };
-  percent: number | null;
-  eta_sec: number | null;
-  sessions: { session_index: number; state: SessionState; attempt: number }[];
-}
-export interface FileStartEvent {
-  type: "FILE_START";
-  session_index: number;
-  file: string;
-  size?: number;
-  start_byte: number;
-  attempt: number;
-}
-export interface FileEndEvent {
-  type: "FILE_END";
-  session_index: number;
-  file: string;
-  status: "done" | "skipped" | "failed";
-  size?: number;
-  bytes_transferred: number;
-  bytes_already_present: number;
-  error?: { code?: number; message: string };
-}
-export interface StalledEvent {
-  type: "STALLED";
-  session_index: number;
-  attempt: number;
-  stalled_sec: number;
-  file?: string;
-  action: StallAction;
-}
-export type ProgressModelEvent = FileStartEvent | FileEndEvent | ProgressSnapshot | StalledEvent;
+// The events' shapes are the schema's (schema/events.schema.json → src/generated/events.ts).
+export type { FileStartEvent, FileEndEvent, StalledEvent };
+export type ProgressSnapshot = ProgressEvent;
+export type SessionState = ProgressEvent["sessions"][number]["state"];
+export type StallAction = StalledEvent["action"];
+export type ProgressModelEvent = FileStartEvent | FileEndEvent | ProgressEvent | StalledEvent;
 
 export interface SessionEnd {
   status: "done" | "failed" | "cancelled";
@@ -138,8 +93,6 @@ interface FileTrack {
   present: number;
   ended: boolean;
   started: boolean;
-  /** Some session sent STOP for (a part of) it: a multi-session file waiting for its other parts. */
-  stopped: boolean;
   /** The session that touched it last: the one its FILE_END names. */
   session: number;
   /**
@@ -268,7 +221,6 @@ export class ProgressModel {
     switch (kind) {
       case FrameKind.STOP:
         if (f.size >= 0 && f.startByte === f.size) this.addPresent(file, f.size);
-        file.stopped = true;
         // One session: this STOP ends the file; what no frame counted was moved (a STOP without counters).
         if (this.sessions.length === 1 && file.size >= 0) this.addTransferred(file, file.size);
         if (this.sessions.length === 1 || this.complete(file)) this.end(file, index, "done");
@@ -380,7 +332,7 @@ export class ProgressModel {
     if (part === undefined) {
       let file = this.files.get(name);
       if (file === undefined) {
-        file = { name, size: -1, transferred: 0, present: 0, ended: false, started: false, stopped: false, session: s.index, reach: new Array<number>(this.sessions.length).fill(0) };
+        file = { name, size: -1, transferred: 0, present: 0, ended: false, started: false, session: s.index, reach: new Array<number>(this.sessions.length).fill(0) };
         this.files.set(name, file);
       }
       if (f.size >= 0 && file.size < 0) this.learnSize(file, f.size);
