@@ -449,24 +449,25 @@ export class ProgressModel {
   }
 
   private totalBytes(): number | null {
-    if (this.o.persistent) return this.queuedBytes;
-    let sum = 0;
-    for (const s of this.sessions) {
-      if (s.preBytes < 0) return null;
-      sum += s.preBytes;
-    }
-    return sum;
+    return this.o.persistent ? this.queuedBytes : this.sessionsSum((s) => s.preBytes);
   }
 
   private totalFiles(): number | null {
     if (this.o.persistent) return this.queuedFiles;
+    const sum = this.sessionsSum((s) => s.preFiles);
+    // ascp's count leaves out what it could not find (a FILEERROR for a missing source): never fewer than named.
+    return sum === null ? null : Math.max(sum, this.files.size);
+  }
+
+  /** The sum over sessions of a PreTransfer value; null until every session sent one. */
+  private sessionsSum(value: (s: SessionTrack) => number): number | null {
     let sum = 0;
     for (const s of this.sessions) {
-      if (s.preFiles < 0) return null;
-      sum += s.preFiles;
+      const v = value(s);
+      if (v < 0) return null;
+      sum += v;
     }
-    // ascp's count leaves out what it could not find (a FILEERROR for a missing source): never fewer than named.
-    return Math.max(sum, this.files.size);
+    return sum;
   }
 
   private sample(now: number): void {
