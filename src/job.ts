@@ -46,6 +46,7 @@ export class Job {
   private readonly facts = emptyFacts();
   private readonly timers: NodeJS.Timeout[] = [];
   private ending: JobEnding | null = null;
+  private resultWritten = false;
   private cancelled = false;
   private signalled = false;
   private wakeCancel!: () => void;
@@ -236,7 +237,8 @@ export class Job {
   }
 
   private engineEvent(event: object, session = -1): void {
-    if (!this.ascpOnly) this.j.writer.write(event, session);
+    // RESULT is the last line: a STATUS (or a timer) racing the end of the job writes nothing after it.
+    if (!this.ascpOnly && !this.resultWritten) this.j.writer.write(event, session);
   }
 
   private onLine(line: Line): void {
@@ -332,8 +334,9 @@ export class Job {
       },
       elapsed_ms: Math.round(performance.now() - this.j.startedAt),
     };
-    if (progress) this.ending = { status, error: error?.message ?? null, progress: progress.snapshot, rateAvgBps: progress.rateAvgBps };
     this.engineEvent(result);
+    this.resultWritten = true;
+    if (progress) this.ending = { status, error: error?.message ?? null, progress: progress.snapshot, rateAvgBps: progress.rateAvgBps };
     this.j.log.info(`job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`);
     return exitCode;
   }
