@@ -92,7 +92,6 @@ interface FileTrack {
   transferred: number;
   present: number;
   ended: boolean;
-  started: boolean;
   /** The session that touched it last: the one its FILE_END names. */
   session: number;
   /**
@@ -140,7 +139,9 @@ const SLOTS = 32;
 
 export class ProgressModel {
   private readonly sessions: SessionTrack[] = [];
+  /** Files started and not ended; ended ones keep only their name, so a job of a million files stays small. */
   private readonly files = new Map<string, FileTrack>();
+  private readonly endedFiles = new Set<string>();
   private readonly startedAt: number;
   private transferred = 0;
   private present = 0;
@@ -329,28 +330,26 @@ export class ProgressModel {
       return cur;
     }
     let part = s.parts.get(name);
-    if (part === undefined) {
+    if (part === undefined && this.endedFiles.has(name)) {
+      // A file that has had its FILE_END: its frames move the baselines, nothing else (rare: no part kept).
+      part = { file: { name, size: -1, transferred: 0, present: 0, ended: true, session: s.index, reach: [] }, resumed: 0, sent: 0 };
+    } else if (part === undefined) {
       let file = this.files.get(name);
       if (file === undefined) {
-        file = { name, size: -1, transferred: 0, present: 0, ended: false, started: false, session: s.index, reach: new Array<number>(this.sessions.length).fill(0) };
+        file = { name, size: -1, transferred: 0, present: 0, ended: false, session: s.index, reach: new Array<number>(this.sessions.length).fill(0) };
         this.files.set(name, file);
+        this.running++;
       }
       if (f.size >= 0 && file.size < 0) this.learnSize(file, f.size);
       part = { file, resumed: 0, sent: 0 };
       s.parts.set(name, part);
-      if (!file.ended) {
-        file.session = s.index;
-        if (!file.started) {
-          file.started = true;
-          this.running++;
-        }
-        const startByte = f.startByte >= 0 ? f.startByte : 0;
-        this.o.emit(
-          file.size >= 0
-            ? { type: "FILE_START", session_index: s.index, file: name, size: file.size, start_byte: startByte, attempt: s.attempt }
-            : { type: "FILE_START", session_index: s.index, file: name, start_byte: startByte, attempt: s.attempt },
-        );
-      }
+      file.session = s.index;
+      const startByte = f.startByte >= 0 ? f.startByte : 0;
+      this.o.emit(
+        file.size >= 0
+          ? { type: "FILE_START", session_index: s.index, file: name, size: file.size, start_byte: startByte, attempt: s.attempt }
+          : { type: "FILE_START", session_index: s.index, file: name, start_byte: startByte, attempt: s.attempt },
+      );
     }
     s.current = part;
     return part;
@@ -428,7 +427,10 @@ export class ProgressModel {
 
   private end(file: FileTrack, index: number, status: FileEndEvent["status"], error?: { code?: number; message: string }, progress = true): void {
     file.ended = true;
-    if (file.started) this.running--;
+    this.running--;
+    this.files.delete(file.name);
+    this.endedFiles.add(file.name);
+    for (const s of this.sessions) s.parts.delete(file.name);
     if (status === "done") this.done++;
     else if (status === "skipped") this.skipped++;
     else this.failed++;
@@ -456,7 +458,7 @@ export class ProgressModel {
     if (this.o.persistent) return this.queuedFiles;
     const sum = this.sessionsSum((s) => s.preFiles);
     // ascp's count leaves out what it could not find (a FILEERROR for a missing source): never fewer than named.
-    return sum === null ? null : Math.max(sum, this.files.size);
+    return sum === null ? null : Math.max(sum, this.files.size + this.endedFiles.size);
   }
 
   /** The sum over sessions of a PreTransfer value; null until every session sent one. */
