@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // CPU cost of the progress model (src/progress/model.ts) per STATS frame: the work the engine adds to each ascp
 // STATS for FILE_START/FILE_END/PROGRESS. Measured with process.cpuUsage (user + system) over a stream of STATS
-// of realistic shape (files of 1,000 STATS each, STOP between them, two sessions interleaved), in two ways:
+// of realistic shape (two sessions interleaved, a new file every 1,000 STATS of a session, so FILE_STARTs
+// too), in two ways:
 //   model:        model.frame() fed an already filled FrameFacts (what a hot path that parses bytes would do)
 //   facts+model:  readFacts() from a typed STATS event, then model.frame() (what the engine does today)
 // and, for scale, a loop that only reads the same event's fields. Median of N runs; a warm-up run first.

@@ -194,6 +194,14 @@ describe("connection faults", () => {
     expect(at.STOP[0] - at.STATS[0]).toBeGreaterThanOrEqual(900);
   });
 
+  test("pre_transfer false: the NOTIFICATION carries no PreTransferBytes / PreTransferFiles", async () => {
+    const run = await sim(send("-d", file("a", 100), "/r"), scenario({ pre_transfer: false }));
+    const notes = only(run, "NOTIFICATION");
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect([n.PreTransferBytes, n.PreTransferFiles]).toEqual([undefined, undefined]);
+    expect(run.result.code).toBe(0);
+  });
+
   test("stall with processes: only the first N processes stall, the next goes straight on", async () => {
     const s = { ...scenario({ faults: [{ type: "stall", seconds: 1, processes: 1 }] }), ASCP_SIM_STATE: tmpDir("state") };
     const src = file("a", 100);
