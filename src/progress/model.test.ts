@@ -245,6 +245,16 @@ describe("progress model: totals, states, rate, stalls", () => {
     expect(h.last()).toMatchObject({ rate: { current_bps: 0 }, eta_sec: null });
   });
 
+  it("the rate window starts with the first byte: connect time is not averaged in, an early snapshot shows the rate", () => {
+    const h = harness();
+    h.model.attemptStarted(0, 1);
+    h.tick(3000);
+    h.last(); // connecting: no byte yet
+    h.frame(0, { type: "STATS", file: "/f", size: 1_000_000, transfer_bytes: 100_000, file_bytes: 100_000 });
+    h.tick(200);
+    expect(h.last().rate.current_bps).toBe(4_000_000);
+  });
+
   it("STALLED once per stall while transferring, re-armed by byte progress (seen at the next check)", () => {
     const h = harness({ stallTimeoutMs: 2000 });
     h.model.attemptStarted(0, 1);

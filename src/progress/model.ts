@@ -473,12 +473,14 @@ export class ProgressModel {
   }
 
   private sample(now: number): void {
-    // Before the first byte (connecting) the window has not begun: its one sample just moves along.
-    if (this.samples > 0 && (this.transferred === 0 || now - this.sampleAt[(this.samples - 1) % SLOTS]! < SAMPLE_MS)) {
-      if (this.transferred === 0) this.sampleAt[(this.samples - 1) % SLOTS] = now;
-      // Too close to the last sample: update it instead (keeps the window's span).
-      this.sampleBytes[(this.samples - 1) % SLOTS] = this.transferred;
-      return;
+    if (this.samples > 0) {
+      const last = (this.samples - 1) % SLOTS;
+      // Before the first byte (connecting) the window has not begun: its one sample just moves along.
+      if (this.transferred === 0) {
+        this.sampleAt[last] = now;
+        return;
+      }
+      if (now - this.sampleAt[last]! < SAMPLE_MS) return;
     }
     this.sampleAt[this.samples % SLOTS] = now;
     this.sampleBytes[this.samples % SLOTS] = this.transferred;
