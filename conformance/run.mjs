@@ -576,8 +576,13 @@ function checkExpectations({ expect, spec, events: timed, badLines, stdoutText, 
 
 // Validates an event against the $defs branch its type selects: errors of a oneOf over all
 // event kinds would bury the one that matters.
-const ENGINE_DEFS = { SPAWN: "SpawnEvent", RETRY: "RetryEvent", COMMAND_REJECTED: "CommandRejectedEvent", WARNING: "WarningEvent", RESULT: "ResultEvent", DRY_RUN: "DryRunEvent" };
+// Engine event types come from the schema (each branch with a `type` const); every other type is an AscpEvent.
 function eventValidator(schema) {
+  const ENGINE_DEFS = {};
+  for (const [def, body] of Object.entries(schema.$defs)) {
+    const type = body.properties?.type?.const;
+    if (typeof type === "string") ENGINE_DEFS[type] = def;
+  }
   const ajv = new Ajv2020({ strict: false, allErrors: true });
   ajv.addSchema(schema);
   const byDef = {};

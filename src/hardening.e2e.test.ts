@@ -801,6 +801,10 @@ describe("management peer", () => {
   });
 });
 
+// Without the progress model's events (checked in src/progress/).
+const ascpAndEngineTypes = (r: { events: Record<string, unknown>[] }) =>
+  r.events.map((e) => e.type).filter((t) => !["FILE_START", "FILE_END", "PROGRESS", "STALLED"].includes(t as string));
+
 describe("hostile input", () => {
   it("a frame line over 1 MiB from ascp: WARNING frame_too_long, the session goes on", async () => {
     file("a.bin", 1000);
@@ -815,7 +819,7 @@ describe("hostile input", () => {
     const r = await run({ stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: big } }) });
     expect(r.code).toBe(0);
     expect(ofType(r, "WARNING")).toEqual([expect.objectContaining({ code: "frame_too_long", session_index: 0 })]);
-    expect(r.events.map((e) => e.type)).toEqual(["SPAWN", "INIT", "SESSION", "WARNING", "STOP", "DONE", "RESULT"]);
+    expect(ascpAndEngineTypes(r)).toEqual(["SPAWN", "INIT", "SESSION", "WARNING", "STOP", "DONE", "RESULT"]);
     expect(result(r)).toMatchObject({ status: "success", totals: { files_passed: 1, bytes_transferred: 1000 } });
   });
 
@@ -835,7 +839,7 @@ describe("hostile input", () => {
     expect(r.code).toBe(0);
     expect(ofType(r, "NOTIFICATION")).toEqual([]);
     expect(ofType(r, "WARNING")).toEqual([expect.objectContaining({ code: "frame_too_long", session_index: 0 })]);
-    expect(r.events.map((e) => e.type)).toEqual(["SPAWN", "INIT", "SESSION", "WARNING", "STOP", "DONE", "RESULT"]);
+    expect(ascpAndEngineTypes(r)).toEqual(["SPAWN", "INIT", "SESSION", "WARNING", "STOP", "DONE", "RESULT"]);
   });
 
   it("a command line over 1 MiB is rejected; the session goes on and later commands work", async () => {

@@ -26,6 +26,8 @@ describe("parseInvocation", () => {
     [["@json:@file:/tmp/s.json"], { mode: "run", source: { kind: "file", path: "/tmp/s.json" }, dryRun: false }],
     [['@json:{"spec":{}}'], { mode: "run", source: { kind: "inline", text: '{"spec":{}}' }, dryRun: false }],
     [["--dry-run", "@json:@stdin"], { mode: "run", source: { kind: "stdin" }, dryRun: true }],
+    [["--progress"], { mode: "run", source: { kind: "stdin" }, dryRun: false, progress: true }],
+    [["--no-progress", "@json:@stdin"], { mode: "run", source: { kind: "stdin" }, dryRun: false, progress: false }],
     [["--help"], { mode: "help" }],
     [["-h"], { mode: "help" }],
     [["--version"], { mode: "version" }],

@@ -14,12 +14,14 @@ export type SpecSource = { kind: "stdin" } | { kind: "inline"; text: string } | 
 export type Invocation =
   | { mode: "help" }
   | { mode: "version" }
-  | { mode: "run"; source: SpecSource; dryRun: boolean }
+  /** progress: --progress (true) or --no-progress (false) for the terminal line on stderr; undefined: when stderr is a TTY. */
+  | { mode: "run"; source: SpecSource; dryRun: boolean; progress?: boolean }
   | { mode: "usage-error"; message: string };
 
-/** Parses asession's arguments: [--dry-run] [@json:VALUE | @json:@file:PATH | @json:@stdin], --help, --version. */
+/** Parses asession's arguments: [--dry-run] [--progress | --no-progress] [@json:VALUE | @json:@file:PATH | @json:@stdin], --help, --version. */
 export function parseInvocation(args: readonly string[]): Invocation {
   let dryRun = false;
+  let progress: boolean | undefined;
   let source: SpecSource | undefined;
   for (const arg of args) {
     if (arg === "-h" || arg === "--help") return { mode: "help" };
@@ -28,12 +30,18 @@ export function parseInvocation(args: readonly string[]): Invocation {
       dryRun = true;
       continue;
     }
+    if (arg === "--progress" || arg === "--no-progress") {
+      progress = arg === "--progress";
+      continue;
+    }
     if (source) return { mode: "usage-error", message: `only one session spec argument is accepted (got a second: ${preview(arg)})` };
     const parsed = parseExtendedValue(arg);
     if ("error" in parsed) return { mode: "usage-error", message: parsed.error };
     source = parsed;
   }
-  return { mode: "run", source: source ?? { kind: "stdin" }, dryRun };
+  const run: Invocation = { mode: "run", source: source ?? { kind: "stdin" }, dryRun };
+  if (progress !== undefined) run.progress = progress;
+  return run;
 }
 
 function parseExtendedValue(arg: string): SpecSource | { error: string } {

@@ -9,6 +9,9 @@ import type { InputReader, Line } from "./intake.js";
 import type { NdjsonWriter } from "./ndjson-writer.js";
 import type { Logger } from "./log.js";
 import type { AscpEvent } from "./mgmt/typing.js";
+import { ASCP_ERRORS } from "./mgmt/errors.js";
+import { ProgressModel, emptyFacts, FrameKind, type ProgressModelEvent, type ProgressSnapshot, type SessionEnd } from "./progress/model.js";
+import { readFacts } from "./progress/facts.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
@@ -22,6 +25,15 @@ export interface JobInput {
   writer: NdjsonWriter;
   log: Logger;
   startedAt: number;
+  /** Also told every event of the progress model (the terminal line of cli.ts). */
+  onProgress?: (event: ProgressModelEvent) => void;
+}
+
+export interface JobEnding {
+  status: ResultEvent["status"];
+  error: string | null;
+  progress: ProgressSnapshot;
+  rateAvgBps: number;
 }
 
 const DONE_FRAME = "FASPMGR 2\nType: DONE\n\n";
@@ -29,6 +41,13 @@ const DONE_FRAME = "FASPMGR 2\nType: DONE\n\n";
 export class Job {
   private readonly sessions: SessionRunner[] = [];
   private readonly ascpOnly: boolean;
+  /** events "progress": engine events only, no ascp frame on stdout. */
+  private readonly engineOnly: boolean;
+  private model: ProgressModel | null = null;
+  private readonly facts = emptyFacts();
+  private readonly timers: NodeJS.Timeout[] = [];
+  private ending: JobEnding | null = null;
+  private resultWritten = false;
   private cancelled = false;
   private signalled = false;
   private wakeCancel!: () => void;
@@ -38,6 +57,7 @@ export class Job {
 
   constructor(private readonly j: JobInput) {
     this.ascpOnly = j.session.events === "ascp";
+    this.engineOnly = j.session.events === "progress";
   }
 
   /**
@@ -61,6 +81,16 @@ export class Job {
   /** Kills every ascp's process group at once (second signal, forced exit). */
   kill(): void {
     for (const s of this.sessions) s.kill();
+  }
+
+  /** The progress model's snapshot now (null before the sessions exist). */
+  progressSnapshot(): ProgressSnapshot | null {
+    return this.model?.snapshot() ?? null;
+  }
+
+  /** How the job ended, for the final summary on stderr; null while it runs (or when it ended before any session). */
+  get ended(): JobEnding | null {
+    return this.ending;
   }
 
   /** Removes the file list now; for exit paths that cannot wait. */
@@ -87,6 +117,7 @@ export class Job {
     }
 
     const agent = session.agent ?? {};
+    this.startProgress(plan.sessionCount);
     const resume: ResumePolicy = { ...AGENT_DEFAULTS.resume, ...agent.resume };
     const env = { ...process.env, ...plan.env };
     for (let i = 0; i < plan.sessionCount; i++) {
@@ -125,11 +156,13 @@ export class Job {
       if (this.cancelled || siblingFailed || runner.stopping) {
         const outcome = notStarted(i, "cancelled");
         if (siblingFailed && !this.cancelled) outcome.error = { source: "engine", code: ASCP_CODE.USER_CANCEL, name: "USER_CANCEL", message: "not started because another session of the job failed", retryable: false };
+        this.model?.sessionEnded(i, sessionEnd(outcome));
         outcomes.push(Promise.resolve(outcome));
         continue;
       }
       outcomes.push(
         runner.run().then((outcome) => {
+          this.model?.sessionEnded(i, sessionEnd(outcome));
           if (outcome.status === "failed" || outcome.status === "not_started") {
             siblingFailed = true;
             wakeFailed();
@@ -150,11 +183,15 @@ export class Job {
       log,
       event: (event: AscpEvent) => {
         if (withIndex !== undefined) event.session_index = withIndex;
-        writer.write(event, index, event.type === "STATS");
+        // The raw frame first: the model's FILE_START/FILE_END follow the frame that caused them.
+        const kind = readFacts(event, this.facts);
+        if (!this.engineOnly) writer.write(event, index, kind === FrameKind.STATS);
+        this.model?.frame(index, kind, this.facts);
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {
         log.info(`session ${index}: started ascp (pid ${info.pid}, attempt ${info.attempt})`);
         this.engineEvent({ type: "SPAWN", session_index: index, attempt: info.attempt, pid: info.pid, ascp_path: this.j.ascpPath, argv: info.argv }, index);
+        this.model?.attemptStarted(index, info.attempt);
       },
       retrying: (info: { attempt: number; code: number; name: string; message: string; delaySec: number }) => {
         log.warn(`session ${index}: ${info.name} (${info.code}) on attempt ${info.attempt}: ${info.message}; retrying in ${info.delaySec} s`);
@@ -162,6 +199,7 @@ export class Job {
           { type: "RETRY", session_index: index, attempt: info.attempt, code: info.code, name: info.name, message: info.message, delay_sec: info.delaySec },
           index,
         );
+        this.model?.retryWait(index);
       },
       warning: (code: string, message: string) => {
         log.warn(`session ${index}: ${message}`);
@@ -170,8 +208,47 @@ export class Job {
     };
   }
 
+  /**
+   * The progress model and its timers: PROGRESS every progress_interval_ms, stall checks when
+   * agent.stall_timeout_sec is set. Timers are unref'd: the sessions keep the process alive, not they.
+   */
+  private startProgress(sessionCount: number): void {
+    const { session } = this.j;
+    const agent = session.agent ?? {};
+    const stallAction = agent.stall_action ?? "warn";
+    const model = new ProgressModel({
+      sessions: sessionCount,
+      persistent: session.spec.keepalive === true,
+      stallTimeoutMs: agent.stall_timeout_sec === undefined ? undefined : agent.stall_timeout_sec * 1000,
+      stallAction,
+      now: () => performance.now(),
+      emit: (event) => {
+        this.engineEvent(event, "session_index" in event ? event.session_index : -1);
+        this.j.onProgress?.(event);
+      },
+    });
+    this.model = model;
+    const interval = session.progress_interval_ms ?? 1000;
+    if (interval > 0) this.timers.push(setInterval(() => this.engineEvent(model.snapshot()), interval).unref());
+    if (agent.stall_timeout_sec !== undefined) {
+      const every = Math.max(50, Math.min(1000, (agent.stall_timeout_sec * 1000) / 4));
+      this.timers.push(setInterval(() => this.onStalls(model.checkStalls(), stallAction, agent.stall_timeout_sec!), every).unref());
+    }
+  }
+
+  /** stall_action retry: that ascp is stopped and the session retries (RETRY); fail: the session, so the job, fails. */
+  private onStalls(stalled: number[], action: "warn" | "retry" | "fail", timeoutSec: number): void {
+    if (action === "warn") return;
+    for (const i of stalled) {
+      const message = `no byte moved for ${timeoutSec} s (agent.stall_timeout_sec)`;
+      this.j.log.warn(`session ${i}: stalled: ${message}; ${action === "retry" ? "restarting ascp" : "failing the job"}`);
+      this.sessions[i]?.abort({ source: "engine", code: STALLED.code, name: STALLED.name, message: `transfer stalled: ${message}`, retryable: action === "retry" });
+    }
+  }
+
   private engineEvent(event: object, session = -1): void {
-    if (!this.ascpOnly) this.j.writer.write(event, session);
+    // RESULT is the last line: a STATUS (or a timer) racing the end of the job writes nothing after it.
+    if (!this.ascpOnly && !this.resultWritten) this.j.writer.write(event, session);
   }
 
   private onLine(line: Line): void {
@@ -182,6 +259,11 @@ export class Job {
     const parsed = parseCommandLine(line.text, line.lineNo, validateCommand);
     if (parsed.kind === "blank") return;
     if (!parsed.ok) return this.reject(line.lineNo, parsed.reason);
+    if (parsed.command.type === "STATUS") {
+      // Answered by the engine, never sent to ascp.
+      if (this.model) this.engineEvent(this.model.snapshot());
+      return;
+    }
     const target = parsed.command.session_index;
     if (target !== undefined && target >= this.sessions.length) {
       return this.reject(line.lineNo, `session_index ${target} is out of range: the job has ${this.sessions.length} session(s)`, target);
@@ -200,6 +282,7 @@ export class Job {
       const state = this.sessions[i]!.send(parsed.frame);
       if (state !== "ended") delivered++;
       if (state !== "ended" && parsed.command.type === "DONE") this.doneSent.add(i);
+      if (state !== "ended" && parsed.command.type === "START") this.model?.startQueued(i);
       this.j.log.debug(`line ${line.lineNo}: ${parsed.command.type} ${state} (session ${i})`);
     }
     if (delivered === 0) this.reject(line.lineNo, `the session has ended; ${parsed.command.type} not sent`, target);
@@ -243,6 +326,8 @@ export class Job {
     else if (failedSession) [status, exitCode, error] = ["failed", couldNotStart(failedSession) ? EXIT.NO_ASCP : EXIT.FAILED, failedSession.error];
     else if (outcomes.some((o) => o.status === "cancelled")) [status, exitCode, error] = ["cancelled", EXIT.CANCELLED, outcomes.find((o) => o.error)?.error ?? null];
     else [status, exitCode, error] = ["success", EXIT.OK, null];
+    for (const t of this.timers) clearInterval(t);
+    const progress = this.model?.finish();
     const sum = (k: "files_passed" | "files_failed" | "files_skipped" | "bytes_transferred" | "file_bytes") => outcomes.reduce((n, o) => n + (o[k] ?? 0), 0);
     const result: ResultEvent = {
       type: "RESULT",
@@ -256,10 +341,13 @@ export class Job {
         files_skipped: sum("files_skipped"),
         bytes_transferred: sum("bytes_transferred"),
         file_bytes: sum("file_bytes"),
+        ...(progress && { files: progress.snapshot.files, bytes: progress.snapshot.bytes, rate_avg_bps: progress.rateAvgBps }),
       },
       elapsed_ms: Math.round(performance.now() - this.j.startedAt),
     };
     this.engineEvent(result);
+    this.resultWritten = true;
+    if (progress) this.ending = { status, error: error?.message ?? null, progress: progress.snapshot, rateAvgBps: progress.rateAvgBps };
     // A failed job says why on stderr even at the default level, in one line (ascp's messages may span several).
     const summary = `job ${status} (exit ${exitCode})${error ? `: ${error.message}` : ""}`;
     if (status === "failed") this.j.log.error(summary.replace(/\s*\n\s*/g, " "));
@@ -271,6 +359,14 @@ export class Job {
 /** ascp could not be started at all (exit 3), as opposed to a transfer that failed (exit 1). */
 function couldNotStart(o: SessionOutcome): boolean {
   return o.status === "not_started" || (o.attempts === 1 && o.error?.source === "engine" && o.error.code === undefined);
+}
+
+/** Timed-out transfers are ascp's DATA_TRANSFER_TIMEOUT ("transfer stalled and timed out"), a retryable code. */
+const STALLED = ASCP_ERRORS.find((e) => e.name === "DATA_TRANSFER_TIMEOUT")!;
+
+function sessionEnd(o: SessionOutcome): SessionEnd {
+  const error = o.error ? (o.error.code === undefined ? { message: o.error.message } : { code: o.error.code, message: o.error.message }) : null;
+  return { status: o.status === "success" ? "done" : o.status === "cancelled" ? "cancelled" : "failed", error };
 }
 
 function notStarted(index: number, status: SessionOutcome["status"]): SessionOutcome {

@@ -11,6 +11,7 @@ import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, writeStderr, type LogLevel } from "./log.js";
 import { Redactor, secretValues } from "./redact.js";
 import { Job } from "./job.js";
+import { TerminalView } from "./progress/terminal.js";
 import { userStringArg } from "./mgmt-port.js";
 import { EXIT, MAX_LINE_BYTES, MAX_SPEC_BYTES } from "./limits.js";
 import { VERSION } from "./generated/version.js";
@@ -24,16 +25,19 @@ Usage:
   asession [--dry-run] @json:'{"spec":{...}}' session spec inline
   asession [--dry-run] @json:@file:PATH       session spec from a file
   asession [--dry-run] @json:@stdin           same as no argument
+  asession --progress | --no-progress ...     a live progress line on stderr (default: when stderr is a terminal)
   asession --help | --version
 
 The session spec: {"spec": <transfer spec>, "agent": {...}, "loglevel": "warn", "events": "all"}
 (schema/session-spec.schema.json). Every later stdin line is a command, one JSON object each:
   {"type":"START","source":"a","destination":"b"}   {"type":"RATE","rate":50000}
-  {"type":"DONE"}  {"type":"DONE","operation":"Linger"}  {"type":"CANCEL"}
-stdout: one JSON event per line (ascp events and SPAWN, RETRY, COMMAND_REJECTED, WARNING);
-RESULT is always the last line. Logs go to stderr.
+  {"type":"DONE"}  {"type":"DONE","operation":"Linger"}  {"type":"CANCEL"}  {"type":"STATUS"}
+stdout: one JSON event per line (ascp events and SPAWN, RETRY, COMMAND_REJECTED, WARNING,
+FILE_START, FILE_END, PROGRESS, STALLED); RESULT is always the last line. Logs go to stderr.
 
---dry-run  validate the spec and print the planned ascp command (secrets masked); start nothing.
+--dry-run      validate the spec and print the planned ascp command (secrets masked); start nothing.
+--progress     a progress line and a final summary on stderr even when it is not a terminal.
+--no-progress  neither, even on a terminal.
 
 Exit status: 0 success, 1 transfer failed, 2 invalid input, 3 ascp not found or could not start,
 130 cancelled (SIGINT/SIGTERM).
@@ -56,7 +60,9 @@ export function main(signals: SignalSource): void {
   const startedAt = performance.now();
   // One Redactor for stdout and stderr; it learns the secrets as soon as the spec is parsed.
   const redactor = new Redactor();
-  const log = new Logger("warn", writeStderr, redactor);
+  // The terminal line (if any) must make room for log lines: they go through it. Both pass the redactor.
+  let view: TerminalView | null = null;
+  const log = new Logger("warn", (text) => (view ? view.log(text) : writeStderr(text)), redactor);
   const writer = new NdjsonWriter(1, redactor);
   let job: Job | null = null;
   let input: InputReader | null = null;
@@ -195,7 +201,19 @@ export function main(signals: SignalSource): void {
     // An early signal has already written RESULT cancelled: nothing starts.
     if (outcome !== null) return null;
 
-    const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt });
+    // The human view: when stderr is a terminal, or asked for with --progress; never with --no-progress.
+    const tty = process.stderr.isTTY === true;
+    if (invocation.progress ?? tty) {
+      view = new TerminalView({ write: (text) => writeStderr(redactor.text(text)), tty, columns: () => process.stderr.columns, now: () => performance.now() });
+    }
+    const shown = view;
+    const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt, onProgress: shown ? (e) => shown.onEvent(e) : undefined });
+    const redraw = shown
+      ? setInterval(() => {
+          const snapshot = theJob.progressSnapshot();
+          if (snapshot) shown.update(snapshot);
+        }, tty ? 250 : 1000).unref()
+      : null;
     // From now on the first signal cancels cleanly; a second kills ascp now.
     job = theJob;
     // The reader went away: stop ascp the same way, then leave quietly (nothing more can be written).
@@ -205,6 +223,8 @@ export function main(signals: SignalSource): void {
     });
     process.on("exit", () => theJob.cleanupSync());
     const exitCode = await theJob.run();
+    if (redraw) clearInterval(redraw);
+    if (shown && theJob.ended) shown.finish(theJob.ended);
     // The job wrote its RESULT; a signal from now on does not write another.
     claim(exitCode);
     return exitCode;

@@ -49,12 +49,13 @@ type AttemptEnd =
   | { kind: "lost"; message: string; exit: ProcessExit | null }
   | { kind: "spawn_failed"; message: string }
   | { kind: "exited_early"; exit: ProcessExit; argv: string[]; origins: string[]; refused: Refusal[] }
-  | { kind: "stopped"; exit: ProcessExit | null };
+  | { kind: "stopped"; exit: ProcessExit | null }
+  | { kind: "aborted"; failure: ErrorInfo; exit: ProcessExit | null };
 
 const { USER_CANCEL, SOME_FILE_ERRS } = ASCP_CODE;
 /** Dictionary fields that can carry a credential back from ascp. */
 const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
-const CONNECTION_LOST = 16;
+const { CONNECTION_LOST } = ASCP_CODE;
 const EXITED_ACCEPT_MS = 200;
 
 /** Wait before retry n (0-based): sleep_initial·factorⁿ, capped at sleep_max. */
@@ -68,6 +69,8 @@ export class SessionRunner {
   private proc: AscpProcess | null = null;
   private pending: string[] = [];
   private stopRequested: "cancel" | "stop" | null = null;
+  /** abort() was called during the current attempt: how that attempt ends. */
+  private abortFailure: ErrorInfo | null = null;
   private wakeStop!: () => void;
   private readonly stopSignal = new Promise<void>((r) => (this.wakeStop = r));
   private finished = false;
@@ -116,6 +119,22 @@ export class SessionRunner {
     this.wakeStop();
     const proc = this.proc;
     if (!proc || proc.hasExited) return;
+    this.terminate(proc);
+  }
+
+  /**
+   * Ends the running attempt with this failure (a stall, say): ascp is stopped as by stop(), and run() retries
+   * when the failure is retryable, like any retryable failure (RETRY), else the session fails with it.
+   */
+  abort(failure: ErrorInfo): void {
+    const proc = this.proc;
+    if (this.stopRequested || this.finished || this.abortFailure || !proc || proc.hasExited) return;
+    this.abortFailure = failure;
+    this.terminate(proc);
+  }
+
+  /** CANCEL to ascp; its process group gets SIGTERM after the grace period, then SIGKILL. */
+  private terminate(proc: AscpProcess): void {
     if (this.peer && !this.peer.socket.destroyed) this.peer.socket.write("FASPMGR 2\nType: CANCEL\n\n");
     const grace = this.config.graceMs;
     const term = setTimeout(() => void proc.stop(grace), grace);
@@ -133,6 +152,7 @@ export class SessionRunner {
     for (;;) {
       this.attempts++;
       end = await this.attempt(this.attempts);
+      this.abortFailure = null;
       const failure = this.failureOf(end);
       if (!failure || !failure.retryable || this.stopRequested || this.attempts > resume.iter_max) break;
       const delaySec = retryDelaySec(resume, this.attempts - 1);
@@ -245,6 +265,7 @@ export class SessionRunner {
     const exit = exited ? await proc.exited : await proc.stop(grace);
 
     const t = terminal as AscpEvent | null;
+    if (this.abortFailure && t?.type !== "DONE") return { kind: "aborted", failure: this.abortFailure, exit };
     if (this.stopRequested && (!t || t.type !== "DONE")) return { kind: "stopped", exit };
     // DONE is ascp's last word on the transfer: being stopped afterwards for hanging does not undo it.
     if (t?.type === "DONE") return { kind: "done", exit, hung };
@@ -313,6 +334,8 @@ export class SessionRunner {
           message: this.hooks.log.redact(exitedEarlyMessage({ exit: describeExit(end.exit), stderr: this.proc?.stderrTail ?? "", argv: end.argv, origins: end.origins, refused: end.refused })),
           retryable: false,
         };
+      case "aborted":
+        return end.failure;
       case "stopped":
         return { source: "engine", code: USER_CANCEL, name: "USER_CANCEL", message: this.stopRequested === "cancel" ? "cancelled" : "stopped because another session of the job failed", retryable: false };
     }

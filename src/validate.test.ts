@@ -84,8 +84,8 @@ describe("validateCommand", () => {
   });
 
   it.each([
-    [{ type: "FOO" }, 'unknown command type "FOO" (expected one of: START, RATE, DONE, CANCEL)'],
-    [{ source: "a" }, "a command needs a type (one of: START, RATE, DONE, CANCEL)"],
+    [{ type: "FOO" }, 'unknown command type "FOO" (expected one of: START, RATE, DONE, CANCEL, STATUS)'],
+    [{ source: "a" }, "a command needs a type (one of: START, RATE, DONE, CANCEL, STATUS)"],
     [{ type: "START" }, "START.source is required"],
     [{ type: "RATE", rate: -1 }, /RATE\.rate must be >= 0/],
     [{ type: "RATE", adaptive: "Fixed", policy: "low" }, "RATE.adaptive cannot be given together with policy"],

@@ -25,6 +25,7 @@ const COMMAND_VALIDATORS: Record<string, ValidateFunction> = {
   RATE: validators.commandRate,
   DONE: validators.commandDone,
   CANCEL: validators.commandCancel,
+  STATUS: validators.commandStatus,
 };
 
 /** Validates one stdin command; dispatching on `type` first gives one clear message instead of oneOf noise. */

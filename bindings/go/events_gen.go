@@ -16,6 +16,10 @@ const (
 	TypeWarning         = "WARNING"
 	TypeResult          = "RESULT"
 	TypeDryRun          = "DRY_RUN"
+	TypeFileStart       = "FILE_START"
+	TypeFileEnd         = "FILE_END"
+	TypeProgress        = "PROGRESS"
+	TypeStalled         = "STALLED"
 )
 
 // Event is one line of asession's stdout: Type and Raw always, and the decoded form in the field that matches Type.
@@ -36,6 +40,14 @@ type Event struct {
 	Result *ResultEvent
 	// DryRun is set when Type is DRY_RUN.
 	DryRun *DryRunEvent
+	// FileStart is set when Type is FILE_START.
+	FileStart *FileStartEvent
+	// FileEnd is set when Type is FILE_END.
+	FileEnd *FileEndEvent
+	// Progress is set when Type is PROGRESS.
+	Progress *ProgressEvent
+	// Stalled is set when Type is STALLED.
+	Stalled *StalledEvent
 	// Ascp is set for every other type: a frame from ascp.
 	Ascp *AscpEvent
 }
@@ -73,6 +85,18 @@ func DecodeEvent(line []byte) (Event, error) {
 	case TypeDryRun:
 		ev.DryRun = new(DryRunEvent)
 		err = json.Unmarshal(ev.Raw, ev.DryRun)
+	case TypeFileStart:
+		ev.FileStart = new(FileStartEvent)
+		err = json.Unmarshal(ev.Raw, ev.FileStart)
+	case TypeFileEnd:
+		ev.FileEnd = new(FileEndEvent)
+		err = json.Unmarshal(ev.Raw, ev.FileEnd)
+	case TypeProgress:
+		ev.Progress = new(ProgressEvent)
+		err = json.Unmarshal(ev.Raw, ev.Progress)
+	case TypeStalled:
+		ev.Stalled = new(StalledEvent)
+		err = json.Unmarshal(ev.Raw, ev.Stalled)
 	default:
 		ev.Ascp = new(AscpEvent)
 		err = json.Unmarshal(ev.Raw, ev.Ascp)
@@ -996,16 +1020,48 @@ type SessionOutcome struct {
 
 // ResultEventTotals is defined in schema/events.schema.json.
 type ResultEventTotals struct {
-	// Files that arrived complete (all sessions).
+	// Files that arrived complete (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
 	FilesPassed int64 `json:"files_passed"`
-	// Files that failed (all sessions).
+	// Files that failed (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
 	FilesFailed int64 `json:"files_failed"`
-	// Files skipped (all sessions).
+	// Files skipped (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
 	FilesSkipped int64 `json:"files_skipped"`
-	// Bytes moved over the network (all sessions).
+	// Bytes moved over the network (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
 	BytesTransferred int64 `json:"bytes_transferred"`
-	// Bytes done, counting parts already at the destination (all sessions).
+	// Bytes done, counting parts already at the destination (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
 	FileBytes int64 `json:"file_bytes"`
+	// Exactly the files of the last PROGRESS.
+	Files *ProgressFiles `json:"files,omitempty"`
+	// Exactly the bytes of the last PROGRESS.
+	Bytes *ProgressBytes `json:"bytes,omitempty"`
+	// bytes.transferred over the job's elapsed time, in bits per second.
+	RateAvgBps *int64 `json:"rate_avg_bps,omitempty"`
+}
+
+// ProgressFiles: File counts of the whole job.
+type ProgressFiles struct {
+	// Files in the job, when known (every session sent its PreTransferFiles; for a persistent session, the files queued so far); null otherwise.
+	Total *int64 `json:"total"`
+	// FILE_END with status done.
+	Done int64 `json:"done"`
+	// FILE_END with status skipped.
+	Skipped int64 `json:"skipped"`
+	// FILE_END with status failed.
+	Failed int64 `json:"failed"`
+	// Files started and not ended.
+	Running int64 `json:"running"`
+}
+
+// ProgressBytes: Byte counts of the whole job, summed over sessions, each byte counted once across retries.
+type ProgressBytes struct {
+	// Bytes in the job, when known (every session sent its PreTransferBytes; for a persistent session, the sizes of the files queued so far); null otherwise. Stays the same across retries.
+	Total *int64 `json:"total"`
+	// Bytes moved by this job. Never decreases.
+	Transferred int64 `json:"transferred"`
+	// Bytes found at the destination (resumed parts, whole files already there, skipped files). Never decreases.
+	AlreadyPresent int64 `json:"already_present"`
+	// total - transferred - already_present, when the total is known; null otherwise.
+	Remaining *int64 `json:"remaining"`
 }
 
 // DryRunEvent: The only line of `asession --dry-run`: the validated spec's plan; nothing is started.
@@ -1040,6 +1096,100 @@ type DryRunEventFileList struct {
 	Option  string  `json:"option"`
 	Entries *int64  `json:"entries,omitempty"`
 	Path    *string `json:"path,omitempty"`
+}
+
+// FileStartEvent: A file began in one session: the first ascp frame that names it in an attempt (a retry that takes the file up again gives another FILE_START with the new attempt). Not sent with events "ascp".
+type FileStartEvent struct {
+	// Type is always FILE_START.
+	Type string `json:"type"`
+	// Which ascp of a multi-session job (0-based).
+	SessionIndex int64 `json:"session_index"`
+	// The file as ascp names it (destination path).
+	File string `json:"file"`
+	// Size of the file in bytes, when ascp said it.
+	Size *int64 `json:"size,omitempty"`
+	// Where this attempt resumes: bytes of the file already at the destination (a part offset in a multi-session job).
+	StartByte int64 `json:"start_byte"`
+	// The session's attempt (1, then 2 after the first retry, ...).
+	Attempt int64 `json:"attempt"`
+}
+
+// FileEndEvent: A file finished: exactly one per file of the job, whatever ascp sent (STOP, SKIP, FILEERROR, a STOP whose start_byte equals its size, a retry completing a file). Files still open when the job ends get theirs then.
+type FileEndEvent struct {
+	// Type is always FILE_END.
+	Type string `json:"type"`
+	// Which ascp of a multi-session job (0-based).
+	SessionIndex int64 `json:"session_index"`
+	// The file as ascp names it (destination path).
+	File string `json:"file"`
+	// done: complete at the destination (sent, or already there); skipped: left as it was (overwrite rule); failed: see error.
+	Status string `json:"status"`
+	// Size of the file in bytes, when ascp said it.
+	Size *int64 `json:"size,omitempty"`
+	// Bytes of this file moved by this job (each byte counted once across retries).
+	BytesTransferred int64 `json:"bytes_transferred"`
+	// Bytes of this file that were at the destination before the job (resume, or the whole file).
+	BytesAlreadyPresent int64 `json:"bytes_already_present"`
+	// Why the file failed (status failed only).
+	Error *FileEndEventError `json:"error,omitempty"`
+}
+
+// FileEndEventError: Why the file failed (status failed only).
+type FileEndEventError struct {
+	// ascp error code, when there is one.
+	Code    *int64 `json:"code,omitempty"`
+	Message string `json:"message"`
+}
+
+// ProgressEvent: A snapshot of the whole job: every progress_interval_ms, on each FILE_END, on every session state change, and at once on a STATUS command; the last one comes just before RESULT and has the same totals.
+type ProgressEvent struct {
+	// Type is always PROGRESS.
+	Type string `json:"type"`
+	// Time since the job started.
+	ElapsedMs int64 `json:"elapsed_ms"`
+	// File counts of the whole job.
+	Files ProgressFiles `json:"files"`
+	// Byte counts of the whole job, summed over sessions, each byte counted once across retries.
+	Bytes ProgressBytes     `json:"bytes"`
+	Rate  ProgressEventRate `json:"rate"`
+	// (transferred + already_present) / total, 0..100 with two decimals, when the total is known and the job is not persistent; null otherwise (never a made-up number).
+	Percent *float64 `json:"percent"`
+	// remaining / current rate, in seconds, when both are known and the rate is not 0; null otherwise.
+	EtaSec   *float64                `json:"eta_sec"`
+	Sessions []ProgressEventSessions `json:"sessions"`
+}
+
+// ProgressEventRate is defined in schema/events.schema.json.
+type ProgressEventRate struct {
+	// Bits per second moved over the last few seconds (sliding window).
+	CurrentBps int64 `json:"current_bps"`
+	// Sum of the sessions' target rates as ascp last reported them, in bits per second; null before any.
+	TargetBps *int64 `json:"target_bps"`
+}
+
+// ProgressEventSessions is defined in schema/events.schema.json.
+type ProgressEventSessions struct {
+	// Which ascp of a multi-session job (0-based).
+	SessionIndex int64 `json:"session_index"`
+	// starting: not started yet; connecting: ascp started, no SESSION frame yet; transferring: connected; retry_wait: waiting before a retry; then how it ended.
+	State string `json:"state"`
+	// The current (or last) attempt; 0 before the first.
+	Attempt int64 `json:"attempt"`
+}
+
+// StalledEvent: A transferring session moved no byte for agent.stall_timeout_sec. Sent once per stall; action says what the engine does about it (agent.stall_action).
+type StalledEvent struct {
+	// Type is always STALLED.
+	Type string `json:"type"`
+	// Which ascp of a multi-session job (0-based).
+	SessionIndex int64 `json:"session_index"`
+	Attempt      int64 `json:"attempt"`
+	// Seconds since the session last moved a byte (or connected).
+	StalledSec float64 `json:"stalled_sec"`
+	// The file the session was on, if any.
+	File *string `json:"file,omitempty"`
+	// warn: nothing more; retry: this ascp is stopped and the session resumes like after a retryable failure (a RETRY follows); fail: the job fails.
+	Action string `json:"action"`
 }
 
 // StartCommand: Persistent session (keepalive): queue one file or a byte range of it.
@@ -1081,6 +1231,9 @@ type CancelCommand struct {
 	SessionIndex *int64 `json:"session_index,omitempty"`
 }
 
+// StatusCommand: Ask the engine for a PROGRESS event now. Never sent to ascp.
+type StatusCommand struct{}
+
 // MarshalJSON writes the command with "type":"START".
 func (c StartCommand) MarshalJSON() ([]byte, error) {
 	type plain StartCommand
@@ -1115,4 +1268,13 @@ func (c CancelCommand) MarshalJSON() ([]byte, error) {
 		Type string `json:"type"`
 		plain
 	}{"CANCEL", plain(c)})
+}
+
+// MarshalJSON writes the command with "type":"STATUS".
+func (c StatusCommand) MarshalJSON() ([]byte, error) {
+	type plain StatusCommand
+	return json.Marshal(struct {
+		Type string `json:"type"`
+		plain
+	}{"STATUS", plain(c)})
 }

@@ -64,7 +64,7 @@ function struct(name, doc, fields) {
   }
   const laid = align(rows, "\t");
   const body = lines.map((l, i) => l ?? laid[i]);
-  return `// ${oneLine(doc)}\ntype ${name} struct {\n${body.join("\n")}\n}\n`;
+  return `// ${oneLine(doc)}\ntype ${name} struct${body.length ? ` {\n${body.join("\n")}\n}` : "{}"}\n`;
 }
 
 function constBlock(doc, pairs) {

@@ -25,6 +25,7 @@ export default async function generate({ root }) {
     commandRate: `${base}commands.schema.json#/$defs/RateCommand`,
     commandDone: `${base}commands.schema.json#/$defs/DoneCommand`,
     commandCancel: `${base}commands.schema.json#/$defs/CancelCommand`,
+    commandStatus: `${base}commands.schema.json#/$defs/StatusCommand`,
   };
   // ajv's ESM output still require()s its runtime helpers; turn those into imports so it loads as ESM.
   const imports = [];

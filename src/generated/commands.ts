@@ -2,7 +2,7 @@
 /**
  * One line of asession's stdin after the session spec: a JSON object that becomes one management frame sent to ascp. Keys are snake_case and map to ascp's native field names (x-native). Anything else is refused with a COMMAND_REJECTED event and the session goes on.
  */
-export type Command = StartCommand | RateCommand | DoneCommand | CancelCommand;
+export type Command = StartCommand | RateCommand | DoneCommand | CancelCommand | StatusCommand;
 /**
  * Send to this ascp of a multi-session job only (0-based); default: every session.
  */
@@ -64,4 +64,10 @@ export interface DoneCommand {
 export interface CancelCommand {
   type: "CANCEL";
   session_index?: SessionIndex;
+}
+/**
+ * Ask the engine for a PROGRESS event now. Never sent to ascp.
+ */
+export interface StatusCommand {
+  type: "STATUS";
 }

@@ -3,7 +3,17 @@
  * One line of asession's stdout. ascp events keep ascp's Type and carry the frame's fields under snake_case names with JSON types; engine events use types ascp never sends. RESULT is always the last line.
  */
 export type Event =
-  SpawnEvent | RetryEvent | CommandRejectedEvent | WarningEvent | ResultEvent | DryRunEvent | AscpEvent;
+  | SpawnEvent
+  | RetryEvent
+  | CommandRejectedEvent
+  | WarningEvent
+  | ResultEvent
+  | DryRunEvent
+  | FileStartEvent
+  | FileEndEvent
+  | ProgressEvent
+  | StalledEvent
+  | AscpEvent;
 
 /**
  * An ascp process was started.
@@ -112,25 +122,31 @@ export interface ResultEvent {
   sessions: SessionOutcome[];
   totals: {
     /**
-     * Files that arrived complete (all sessions).
+     * Files that arrived complete (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
      */
     files_passed: number;
     /**
-     * Files that failed (all sessions).
+     * Files that failed (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
      */
     files_failed: number;
     /**
-     * Files skipped (all sessions).
+     * Files skipped (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
      */
     files_skipped: number;
     /**
-     * Bytes moved over the network (all sessions).
+     * Bytes moved over the network (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
      */
     bytes_transferred: number;
     /**
-     * Bytes done, counting parts already at the destination (all sessions).
+     * Bytes done, counting parts already at the destination (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
      */
     file_bytes: number;
+    files?: ProgressFiles;
+    bytes?: ProgressBytes;
+    /**
+     * bytes.transferred over the job's elapsed time, in bits per second.
+     */
+    rate_avg_bps?: number;
   };
   /**
    * Time from asession's start to RESULT.
@@ -209,6 +225,52 @@ export interface SessionOutcome {
   file_bytes?: number;
 }
 /**
+ * Exactly the files of the last PROGRESS.
+ */
+export interface ProgressFiles {
+  /**
+   * Files in the job, when known (every session sent its PreTransferFiles; for a persistent session, the files queued so far); null otherwise.
+   */
+  total: number | null;
+  /**
+   * FILE_END with status done.
+   */
+  done: number;
+  /**
+   * FILE_END with status skipped.
+   */
+  skipped: number;
+  /**
+   * FILE_END with status failed.
+   */
+  failed: number;
+  /**
+   * Files started and not ended.
+   */
+  running: number;
+}
+/**
+ * Exactly the bytes of the last PROGRESS.
+ */
+export interface ProgressBytes {
+  /**
+   * Bytes in the job, when known (every session sent its PreTransferBytes; for a persistent session, the sizes of the files queued so far); null otherwise. Stays the same across retries.
+   */
+  total: number | null;
+  /**
+   * Bytes moved by this job. Never decreases.
+   */
+  transferred: number;
+  /**
+   * Bytes found at the destination (resumed parts, whole files already there, skipped files). Never decreases.
+   */
+  already_present: number;
+  /**
+   * total - transferred - already_present, when the total is known; null otherwise.
+   */
+  remaining: number | null;
+}
+/**
  * The only line of `asession --dry-run`: the validated spec's plan; nothing is started.
  */
 export interface DryRunEvent {
@@ -250,7 +312,186 @@ export interface DryRunEvent {
    * Transfer spec keys only other agents use.
    */
   ignored_keys: string[];
-  events: "all" | "ascp";
+  events: "all" | "ascp" | "progress";
+}
+/**
+ * A file began in one session: the first ascp frame that names it in an attempt (a retry that takes the file up again gives another FILE_START with the new attempt). Not sent with events "ascp".
+ */
+export interface FileStartEvent {
+  type: "FILE_START";
+  /**
+   * Which ascp of a multi-session job (0-based).
+   */
+  session_index: number;
+  /**
+   * The file as ascp names it (destination path).
+   */
+  file: string;
+  /**
+   * Size of the file in bytes, when ascp said it.
+   */
+  size?: number;
+  /**
+   * Where this attempt resumes: bytes of the file already at the destination (a part offset in a multi-session job).
+   */
+  start_byte: number;
+  /**
+   * The session's attempt (1, then 2 after the first retry, ...).
+   */
+  attempt: number;
+}
+/**
+ * A file finished: exactly one per file of the job, whatever ascp sent (STOP, SKIP, FILEERROR, a STOP whose start_byte equals its size, a retry completing a file). Files still open when the job ends get theirs then.
+ */
+export interface FileEndEvent {
+  type: "FILE_END";
+  /**
+   * Which ascp of a multi-session job (0-based).
+   */
+  session_index: number;
+  /**
+   * The file as ascp names it (destination path).
+   */
+  file: string;
+  /**
+   * done: complete at the destination (sent, or already there); skipped: left as it was (overwrite rule); failed: see error.
+   */
+  status: "done" | "skipped" | "failed";
+  /**
+   * Size of the file in bytes, when ascp said it.
+   */
+  size?: number;
+  /**
+   * Bytes of this file moved by this job (each byte counted once across retries).
+   */
+  bytes_transferred: number;
+  /**
+   * Bytes of this file that were at the destination before the job (resume, or the whole file).
+   */
+  bytes_already_present: number;
+  /**
+   * Why the file failed (status failed only).
+   */
+  error?: {
+    /**
+     * ascp error code, when there is one.
+     */
+    code?: number;
+    message: string;
+  };
+}
+/**
+ * A snapshot of the whole job: every progress_interval_ms, on each FILE_END, on every session state change, and at once on a STATUS command; the last one comes just before RESULT and has the same totals.
+ */
+export interface ProgressEvent {
+  type: "PROGRESS";
+  /**
+   * Time since the job started.
+   */
+  elapsed_ms: number;
+  files: ProgressFiles1;
+  bytes: ProgressBytes1;
+  rate: {
+    /**
+     * Bits per second moved over the last few seconds (sliding window).
+     */
+    current_bps: number;
+    /**
+     * Sum of the sessions' target rates as ascp last reported them, in bits per second; null before any.
+     */
+    target_bps: number | null;
+  };
+  /**
+   * (transferred + already_present) / total, 0..100 with two decimals, when the total is known and the job is not persistent; null otherwise (never a made-up number).
+   */
+  percent: number | null;
+  /**
+   * remaining / current rate, in seconds, when both are known and the rate is not 0; null otherwise.
+   */
+  eta_sec: number | null;
+  sessions: {
+    /**
+     * Which ascp of a multi-session job (0-based).
+     */
+    session_index: number;
+    /**
+     * starting: not started yet; connecting: ascp started, no SESSION frame yet; transferring: connected; retry_wait: waiting before a retry; then how it ended.
+     */
+    state: "starting" | "connecting" | "transferring" | "retry_wait" | "done" | "failed" | "cancelled";
+    /**
+     * The current (or last) attempt; 0 before the first.
+     */
+    attempt: number;
+  }[];
+}
+/**
+ * File counts of the whole job.
+ */
+export interface ProgressFiles1 {
+  /**
+   * Files in the job, when known (every session sent its PreTransferFiles; for a persistent session, the files queued so far); null otherwise.
+   */
+  total: number | null;
+  /**
+   * FILE_END with status done.
+   */
+  done: number;
+  /**
+   * FILE_END with status skipped.
+   */
+  skipped: number;
+  /**
+   * FILE_END with status failed.
+   */
+  failed: number;
+  /**
+   * Files started and not ended.
+   */
+  running: number;
+}
+/**
+ * Byte counts of the whole job, summed over sessions, each byte counted once across retries.
+ */
+export interface ProgressBytes1 {
+  /**
+   * Bytes in the job, when known (every session sent its PreTransferBytes; for a persistent session, the sizes of the files queued so far); null otherwise. Stays the same across retries.
+   */
+  total: number | null;
+  /**
+   * Bytes moved by this job. Never decreases.
+   */
+  transferred: number;
+  /**
+   * Bytes found at the destination (resumed parts, whole files already there, skipped files). Never decreases.
+   */
+  already_present: number;
+  /**
+   * total - transferred - already_present, when the total is known; null otherwise.
+   */
+  remaining: number | null;
+}
+/**
+ * A transferring session moved no byte for agent.stall_timeout_sec. Sent once per stall; action says what the engine does about it (agent.stall_action).
+ */
+export interface StalledEvent {
+  type: "STALLED";
+  /**
+   * Which ascp of a multi-session job (0-based).
+   */
+  session_index: number;
+  attempt: number;
+  /**
+   * Seconds since the session last moved a byte (or connected).
+   */
+  stalled_sec: number;
+  /**
+   * The file the session was on, if any.
+   */
+  file?: string;
+  /**
+   * warn: nothing more; retry: this ascp is stopped and the session resumes like after a retryable failure (a RETRY follows); fail: the job fails.
+   */
+  action: "warn" | "retry" | "fail";
 }
 /**
  * A management frame from ascp. Known fields have the types below; a value that does not parse as its type stays the text ascp sent. Unknown fields pass through as strings under the same naming rule.

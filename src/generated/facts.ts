@@ -17,10 +17,10 @@ export const EXIT_STATUS = Object.freeze({
 } as const);
 
 /** Agent-option defaults (the default keywords of schema/agent-options.schema.json). */
-export const AGENT_DEFAULTS = Object.freeze({"wss":true,"quiet":true,"spawn_timeout_sec":3,"spawn_delay_sec":2,"resume":{"iter_max":7,"sleep_initial":2,"sleep_factor":2,"sleep_max":60},"client_ssh_key":"rsa"} as const);
+export const AGENT_DEFAULTS = Object.freeze({"wss":true,"quiet":true,"spawn_timeout_sec":3,"spawn_delay_sec":2,"resume":{"iter_max":7,"sleep_initial":2,"sleep_factor":2,"sleep_max":60},"client_ssh_key":"rsa","stall_action":"warn"} as const);
 
 /** Types of the events the engine adds (the const types of schema/events.schema.json). */
-export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(["SPAWN","RETRY","COMMAND_REJECTED","WARNING","RESULT","DRY_RUN"]);
+export const ENGINE_EVENT_TYPES: ReadonlySet<string> = new Set(["SPAWN","RETRY","COMMAND_REJECTED","WARNING","RESULT","DRY_RUN","FILE_START","FILE_END","PROGRESS","STALLED"]);
 
 /** Transfer-spec keys whose values are secrets (x-ascp secret in schema/transfer-spec.schema.json). */
 export const SECRET_SPEC_KEYS: readonly string[] = Object.freeze(["content_protection_password","remote_password","token","cookie","ssh_private_key","ssh_private_key_passphrase"]);

@@ -173,4 +173,5 @@ export const COMMAND_FIELDS: Readonly<Record<string, readonly CommandField[]>> =
   "RATE": Object.freeze([c("rate", "Rate", "rate"), c("min_rate", "MinRate", "rate"), c("adaptive", "Adaptive", "string"), c("policy", "Adaptive", "policy")]),
   "DONE": Object.freeze([c("operation", "Operation", "string")]),
   "CANCEL": Object.freeze([]),
+  "STATUS": Object.freeze([]),
 });

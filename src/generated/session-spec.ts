@@ -18,9 +18,13 @@ export interface SessionSpec {
    */
   sdk?: string;
   /**
-   * all: ascp events plus engine events (SPAWN, RETRY, COMMAND_REJECTED, WARNING, RESULT); ascp: only ascp's events, without session_index, like the original asession.
+   * all: ascp events plus engine events; ascp: only ascp's events, without session_index, like the original asession (no engine event, not even RESULT); progress: engine events only (FILE_START, FILE_END, PROGRESS, STALLED, RETRY, WARNING, COMMAND_REJECTED, SPAWN, RESULT).
    */
-  events?: "all" | "ascp";
+  events?: "all" | "ascp" | "progress";
+  /**
+   * PROGRESS at most this often by timer (also on each FILE_END, session state change and STATUS command); 0: never by timer.
+   */
+  progress_interval_ms?: number;
 }
 /**
  * The transfer: where, who, what and how. Keys follow aspera-cli's transfer spec. Keys nobody knows are accepted (the engine warns about them); keys only other agents use are accepted and ignored.
@@ -505,4 +509,12 @@ export interface AgentOptions {
    * Which SSH bypass keys of the SDK folder ascp uses with token authentication.
    */
   client_ssh_key?: "rsa" | "dsa_rsa" | "none";
+  /**
+   * A transferring session that moves no byte for this long is stalled (STALLED event, then stall_action). Absent: no stall detection (as the original tool).
+   */
+  stall_timeout_sec?: number;
+  /**
+   * What a stall does: warn (STALLED only), retry (stop that ascp and resume like a retryable failure, with a RETRY), fail (the job fails).
+   */
+  stall_action?: "warn" | "retry" | "fail";
 }

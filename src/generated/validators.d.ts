@@ -6,3 +6,4 @@ export declare const commandStart: ValidateFunction;
 export declare const commandRate: ValidateFunction;
 export declare const commandDone: ValidateFunction;
 export declare const commandCancel: ValidateFunction;
+export declare const commandStatus: ValidateFunction;

@@ -20,14 +20,14 @@ const num = (min = 0) => (v) => Number.isInteger(v) && v >= min;
 const FAULTS = {
   auth: {},
   ssh_hang: { seconds: (v) => typeof v === "number" && v >= 0 },
-  connection_lost: { after_bytes: num(0) },
+  connection_lost: { after_bytes: num(0), processes: num(1) },
   retryable_then_success: { failures: num(0), code: num(0) },
   never_connect: { exit_after_ms: num(0) },
   connect_late: { delay_ms: num(0) },
   crash: { after_frames: num(1), after_bytes: num(0) },
   close_socket: { after_frames: num(1), code: num(0), hang: (v) => typeof v === "boolean" },
   no_user_str: {},
-  stall: { seconds: (v) => typeof v === "number" && v >= 0, after: (v) => v === "SESSION" || v === "STATS" },
+  stall: { seconds: (v) => typeof v === "number" && v >= 0, after: (v) => v === "SESSION" || v === "STATS", processes: num(1) },
   malformed: { kind: (v) => MALFORMED_KINDS.includes(v), after: (v) => ["INIT", "SESSION", "STOP"].includes(v) },
   blast: { count: num(1), bytes_per_frame: num(200) },
   exit_code: { code: num(0) },
@@ -61,7 +61,7 @@ export function loadScenario(raw) {
     throw new ScenarioError(`scenario is not JSON: ${e.message}`);
   }
   if (s === null || typeof s !== "object" || Array.isArray(s)) throw new ScenarioError("scenario must be a JSON object");
-  const known = ["faults", "stats_interval_ms", "remote_password", "unknown_options"];
+  const known = ["faults", "stats_interval_ms", "remote_password", "unknown_options", "pre_transfer"];
   for (const k of Object.keys(s)) if (!known.includes(k)) throw new ScenarioError(`unknown scenario key '${k}' (known: ${known.join(", ")})`);
   // Capped at 1 s: a manager may rely on STATS at least every second while a file moves.
   if (s.stats_interval_ms !== undefined && !(num(10)(s.stats_interval_ms) && s.stats_interval_ms <= 1000)) {
@@ -72,6 +72,7 @@ export function loadScenario(raw) {
   if (s.unknown_options !== undefined && !(Array.isArray(s.unknown_options) && s.unknown_options.every((o) => typeof o === "string" && optionName.test(o)))) {
     throw new ScenarioError("unknown_options must be an array of option names (--long or -x)");
   }
+  if (s.pre_transfer !== undefined && typeof s.pre_transfer !== "boolean") throw new ScenarioError("pre_transfer must be a boolean");
   const faults = s.faults ?? [];
   if (!Array.isArray(faults)) throw new ScenarioError("faults must be an array");
   faults.forEach((f, i) => {

@@ -390,12 +390,14 @@ export class Session {
     const blast = findFault(this.scenario, "blast");
     const jobs = this.opts.keepalive || blast ? [] : this.plan();
     const mine = jobs.filter((j) => j.error || j.share);
-    this.notification({
-      PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0),
-      PreTransferFiles: mine.filter((j) => !j.error).length,
-    });
+    // pre_transfer false: a NOTIFICATION without the totals (whether ascp always sends them is unconfirmed).
+    this.notification(
+      this.scenario.pre_transfer === false
+        ? {}
+        : { PreTransferBytes: mine.reduce((a, j) => a + (j.size ?? 0), 0), PreTransferFiles: mine.filter((j) => !j.error).length },
+    );
 
-    const stall = findFault(this.scenario, "stall");
+    const stall = this.limitedFault("stall");
     if (stall && (stall.after ?? "SESSION") === "SESSION") await this.stall(stall);
 
     if (blast) {
@@ -566,19 +568,7 @@ export class Session {
   retryFault() {
     const f = findFault(this.scenario, "retryable_then_success");
     if (!f) return null;
-    const rec = this.recorder.path;
-    const dir =
-      this.env.ASCP_SIM_STATE ||
-      (rec ? `${rec}.state` : path.join(os.tmpdir(), "ascp-sim-state", createHash("sha256").update(this.scenario.text).digest("hex").slice(0, 16)));
-    mkdirSync(dir, { recursive: true });
-    const file = path.join(dir, `retryable_then_success-node${this.cluster.index}.count`);
-    let count = 0;
-    try {
-      count = Number(readFileSync(file, "utf8")) || 0;
-    } catch {
-      // first attempt: no counter yet
-    }
-    writeFileSync(file, String(count + 1));
+    const count = this.processesBefore("retryable_then_success");
     this.recorder.write({ kind: "fault", type: "retryable_then_success", attempt: count + 1, failures: f.failures });
     if (count >= f.failures) return null;
     const code = f.code ?? 16;
@@ -586,6 +576,34 @@ export class Session {
     // Codes of a failed SSH connection get the SESSION of that stage (no RemoteAddress).
     const stage = CONNECT_CODES.has(code) ? "connect" : "negotiated";
     return { code, description: known?.description ?? `Simulated retryable failure ${count + 1} of ${f.failures}`, stderr: known?.stderr, stage };
+  }
+
+  // How many processes of this -C part started before this one with this fault in the scenario; a counter
+  // file in ASCP_SIM_STATE survives them.
+  processesBefore(fault) {
+    const rec = this.recorder.path;
+    const dir =
+      this.env.ASCP_SIM_STATE ||
+      (rec ? `${rec}.state` : path.join(os.tmpdir(), "ascp-sim-state", createHash("sha256").update(this.scenario.text).digest("hex").slice(0, 16)));
+    mkdirSync(dir, { recursive: true });
+    const file = path.join(dir, `${fault}-node${this.cluster.index}.count`);
+    let count = 0;
+    try {
+      count = Number(readFileSync(file, "utf8")) || 0;
+    } catch {
+      // first process: no counter yet
+    }
+    writeFileSync(file, String(count + 1));
+    return count;
+  }
+
+  // A fault of this process: every process's, or with `processes: n` only the first n ones' (a retry then goes on).
+  limitedFault(type) {
+    const fault = findFault(this.scenario, type);
+    if (!fault || fault.processes === undefined) return fault;
+    this.applies ??= {};
+    this.applies[type] ??= this.processesBefore(type) < fault.processes;
+    return this.applies[type] ? fault : undefined;
   }
 
   // An SSH peer that accepts TCP and never answers: only INIT has gone out; ascp 3.9 has no timeout
@@ -720,7 +738,7 @@ export class Session {
         Rate: this.rate,
         Elapsedusec: this.elapsedUsec(),
       });
-      const stall = findFault(this.scenario, "stall");
+      const stall = this.limitedFault("stall");
       if (stall?.after === "STATS" && !this.statsStallDone) {
         this.statsStallDone = true;
         this.stall(stall);
@@ -728,7 +746,7 @@ export class Session {
     };
     stats();
     const timer = setInterval(stats, this.statsIntervalMs);
-    const lost = findFault(this.scenario, "connection_lost");
+    const lost = this.limitedFault("connection_lost");
     const crash = findFault(this.scenario, "crash");
     let result;
     try {

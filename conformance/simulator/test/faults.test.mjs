@@ -193,6 +193,27 @@ describe("connection faults", () => {
     expect(at.STATS[1] - at.STATS[0]).toBeGreaterThanOrEqual(900);
     expect(at.STOP[0] - at.STATS[0]).toBeGreaterThanOrEqual(900);
   });
+
+  test("pre_transfer false: the NOTIFICATION carries no PreTransferBytes / PreTransferFiles", async () => {
+    const run = await sim(send("-d", file("a", 100), "/r"), scenario({ pre_transfer: false }));
+    const notes = only(run, "NOTIFICATION");
+    expect(notes.length).toBeGreaterThan(0);
+    for (const n of notes) expect([n.PreTransferBytes, n.PreTransferFiles]).toEqual([undefined, undefined]);
+    expect(run.result.code).toBe(0);
+  });
+
+  test("stall with processes: only the first N processes stall, the next goes straight on", async () => {
+    const s = { ...scenario({ faults: [{ type: "stall", seconds: 1, processes: 1 }] }), ASCP_SIM_STATE: tmpDir("state") };
+    const src = file("a", 100);
+    const gaps = [];
+    for (let i = 0; i < 2; i++) {
+      const at = {};
+      await sim(send("-d", src, "/r"), s, { onFrame: (f) => (at[f.Type] ??= Date.now()) });
+      gaps.push(at.STATS - at.SESSION);
+    }
+    expect(gaps[0]).toBeGreaterThanOrEqual(900);
+    expect(gaps[1]).toBeLessThan(900);
+  });
 });
 
 describe("malformed output", () => {

@@ -271,16 +271,22 @@ class SessionOutcome:
 
 @dataclass(frozen=True, repr=False)
 class ResultEventTotals:
-    #: Files that arrived complete (all sessions).
+    #: Files that arrived complete (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
     files_passed: int
-    #: Files that failed (all sessions).
+    #: Files that failed (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
     files_failed: int
-    #: Files skipped (all sessions).
+    #: Files skipped (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
     files_skipped: int
-    #: Bytes moved over the network (all sessions).
+    #: Bytes moved over the network (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
     bytes_transferred: int
-    #: Bytes done, counting parts already at the destination (all sessions).
+    #: Bytes done, counting parts already at the destination (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
     file_bytes: int
+    #: Exactly the files of the last PROGRESS.
+    files: Optional[ProgressFiles] = None
+    #: Exactly the bytes of the last PROGRESS.
+    bytes: Optional[ProgressBytes] = None
+    #: bytes.transferred over the job's elapsed time, in bits per second.
+    rate_avg_bps: Optional[int] = None
     #: The JSON object this was built from, unchanged.
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -295,6 +301,70 @@ class ResultEventTotals:
             files_skipped=get("files_skipped"),
             bytes_transferred=get("bytes_transferred"),
             file_bytes=get("file_bytes"),
+            files=_object(ProgressFiles, get("files")),
+            bytes=_object(ProgressBytes, get("bytes")),
+            rate_avg_bps=get("rate_avg_bps"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressFiles:
+    """File counts of the whole job."""
+
+    #: Files in the job, when known (every session sent its PreTransferFiles; for a persistent session, the files queued so far); null otherwise.
+    total: Optional[int]
+    #: FILE_END with status done.
+    done: int
+    #: FILE_END with status skipped.
+    skipped: int
+    #: FILE_END with status failed.
+    failed: int
+    #: Files started and not ended.
+    running: int
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ProgressFiles":
+        get: Any = data.get
+        return cls(
+            total=get("total"),
+            done=get("done"),
+            skipped=get("skipped"),
+            failed=get("failed"),
+            running=get("running"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressBytes:
+    """Byte counts of the whole job, summed over sessions, each byte counted once across retries."""
+
+    #: Bytes in the job, when known (every session sent its PreTransferBytes; for a persistent session, the sizes of the files queued so far); null otherwise. Stays the same across retries.
+    total: Optional[int]
+    #: Bytes moved by this job. Never decreases.
+    transferred: int
+    #: Bytes found at the destination (resumed parts, whole files already there, skipped files). Never decreases.
+    already_present: int
+    #: total - transferred - already_present, when the total is known; null otherwise.
+    remaining: Optional[int]
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ProgressBytes":
+        get: Any = data.get
+        return cls(
+            total=get("total"),
+            transferred=get("transferred"),
+            already_present=get("already_present"),
+            remaining=get("remaining"),
             raw=data,
         )
 
@@ -315,7 +385,7 @@ class DryRunEvent:
     unknown_keys: List[str]
     #: Transfer spec keys only other agents use.
     ignored_keys: List[str]
-    events: Literal["all", "ascp"]
+    events: Literal["all", "ascp", "progress"]
     #: The JSON object this was built from, unchanged.
     raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
@@ -377,6 +447,218 @@ class DryRunEventFileList:
             option=get("option"),
             entries=get("entries"),
             path=get("path"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class FileStartEvent:
+    """A file began in one session: the first ascp frame that names it in an attempt (a retry that takes the file up again gives another FILE_START with the new attempt). Not sent with events "ascp"."""
+
+    type: Literal["FILE_START"]
+    #: Which ascp of a multi-session job (0-based).
+    session_index: int
+    #: The file as ascp names it (destination path).
+    file: str
+    #: Where this attempt resumes: bytes of the file already at the destination (a part offset in a multi-session job).
+    start_byte: int
+    #: The session's attempt (1, then 2 after the first retry, ...).
+    attempt: int
+    #: Size of the file in bytes, when ascp said it.
+    size: Optional[int] = None
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "FileStartEvent":
+        get: Any = data.get
+        return cls(
+            type=get("type"),
+            session_index=get("session_index"),
+            file=get("file"),
+            start_byte=get("start_byte"),
+            attempt=get("attempt"),
+            size=get("size"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class FileEndEvent:
+    """A file finished: exactly one per file of the job, whatever ascp sent (STOP, SKIP, FILEERROR, a STOP whose start_byte equals its size, a retry completing a file). Files still open when the job ends get theirs then."""
+
+    type: Literal["FILE_END"]
+    #: Which ascp of a multi-session job (0-based).
+    session_index: int
+    #: The file as ascp names it (destination path).
+    file: str
+    #: done: complete at the destination (sent, or already there); skipped: left as it was (overwrite rule); failed: see error.
+    status: Literal["done", "skipped", "failed"]
+    #: Bytes of this file moved by this job (each byte counted once across retries).
+    bytes_transferred: int
+    #: Bytes of this file that were at the destination before the job (resume, or the whole file).
+    bytes_already_present: int
+    #: Size of the file in bytes, when ascp said it.
+    size: Optional[int] = None
+    #: Why the file failed (status failed only).
+    error: Optional[FileEndEventError] = None
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "FileEndEvent":
+        get: Any = data.get
+        return cls(
+            type=get("type"),
+            session_index=get("session_index"),
+            file=get("file"),
+            status=get("status"),
+            bytes_transferred=get("bytes_transferred"),
+            bytes_already_present=get("bytes_already_present"),
+            size=get("size"),
+            error=_object(FileEndEventError, get("error")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class FileEndEventError:
+    """Why the file failed (status failed only)."""
+
+    message: str
+    #: ascp error code, when there is one.
+    code: Optional[int] = None
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "FileEndEventError":
+        get: Any = data.get
+        return cls(
+            message=get("message"),
+            code=get("code"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressEvent:
+    """A snapshot of the whole job: every progress_interval_ms, on each FILE_END, on every session state change, and at once on a STATUS command; the last one comes just before RESULT and has the same totals."""
+
+    type: Literal["PROGRESS"]
+    #: Time since the job started.
+    elapsed_ms: int
+    #: File counts of the whole job.
+    files: ProgressFiles
+    #: Byte counts of the whole job, summed over sessions, each byte counted once across retries.
+    bytes: ProgressBytes
+    rate: ProgressEventRate
+    #: (transferred + already_present) / total, 0..100 with two decimals, when the total is known and the job is not persistent; null otherwise (never a made-up number).
+    percent: Optional[float]
+    #: remaining / current rate, in seconds, when both are known and the rate is not 0; null otherwise.
+    eta_sec: Optional[float]
+    sessions: List[ProgressEventSessions]
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ProgressEvent":
+        get: Any = data.get
+        return cls(
+            type=get("type"),
+            elapsed_ms=get("elapsed_ms"),
+            files=_object(ProgressFiles, get("files")),
+            bytes=_object(ProgressBytes, get("bytes")),
+            rate=_object(ProgressEventRate, get("rate")),
+            percent=get("percent"),
+            eta_sec=get("eta_sec"),
+            sessions=_objects(ProgressEventSessions, get("sessions")),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressEventRate:
+    #: Bits per second moved over the last few seconds (sliding window).
+    current_bps: int
+    #: Sum of the sessions' target rates as ascp last reported them, in bits per second; null before any.
+    target_bps: Optional[int]
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ProgressEventRate":
+        get: Any = data.get
+        return cls(
+            current_bps=get("current_bps"),
+            target_bps=get("target_bps"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class ProgressEventSessions:
+    #: Which ascp of a multi-session job (0-based).
+    session_index: int
+    #: starting: not started yet; connecting: ascp started, no SESSION frame yet; transferring: connected; retry_wait: waiting before a retry; then how it ended.
+    state: Literal["starting", "connecting", "transferring", "retry_wait", "done", "failed", "cancelled"]
+    #: The current (or last) attempt; 0 before the first.
+    attempt: int
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "ProgressEventSessions":
+        get: Any = data.get
+        return cls(
+            session_index=get("session_index"),
+            state=get("state"),
+            attempt=get("attempt"),
+            raw=data,
+        )
+
+
+@dataclass(frozen=True, repr=False)
+class StalledEvent:
+    """A transferring session moved no byte for agent.stall_timeout_sec. Sent once per stall; action says what the engine does about it (agent.stall_action)."""
+
+    type: Literal["STALLED"]
+    #: Which ascp of a multi-session job (0-based).
+    session_index: int
+    attempt: int
+    #: Seconds since the session last moved a byte (or connected).
+    stalled_sec: float
+    #: warn: nothing more; retry: this ascp is stopped and the session resumes like after a retryable failure (a RETRY follows); fail: the job fails.
+    action: Literal["warn", "retry", "fail"]
+    #: The file the session was on, if any.
+    file: Optional[str] = None
+    #: The JSON object this was built from, unchanged.
+    raw: Dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
+
+    __repr__ = _repr_set_fields
+
+    @classmethod
+    def from_json(cls, data: Dict[str, Any]) -> "StalledEvent":
+        get: Any = data.get
+        return cls(
+            type=get("type"),
+            session_index=get("session_index"),
+            attempt=get("attempt"),
+            stalled_sec=get("stalled_sec"),
+            action=get("action"),
+            file=get("file"),
             raw=data,
         )
 
@@ -1030,7 +1312,7 @@ class AscpEvent:
         )
 
 
-EngineEvent = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent]
+EngineEvent = Union[SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent, FileStartEvent, FileEndEvent, ProgressEvent, StalledEvent]
 Event = Union[EngineEvent, AscpEvent]
 
 #: Event types ascp sends (others pass through as AscpEvent too).
@@ -1067,6 +1349,10 @@ ENGINE_EVENTS: Dict[str, Type[EngineEvent]] = {
     "WARNING": WarningEvent,
     "RESULT": ResultEvent,
     "DRY_RUN": DryRunEvent,
+    "FILE_START": FileStartEvent,
+    "FILE_END": FileEndEvent,
+    "PROGRESS": ProgressEvent,
+    "STALLED": StalledEvent,
 }
 
 
@@ -1135,4 +1421,14 @@ class CancelCommand(_CancelCommandRequired, total=False):
     session_index: int
 
 
-Command = Union[StartCommand, RateCommand, DoneCommand, CancelCommand]
+class _StatusCommandRequired(TypedDict):
+    type: Literal["STATUS"]
+
+
+class StatusCommand(_StatusCommandRequired, total=False):
+    """Ask the engine for a PROGRESS event now. Never sent to ascp."""
+
+    pass
+
+
+Command = Union[StartCommand, RateCommand, DoneCommand, CancelCommand, StatusCommand]

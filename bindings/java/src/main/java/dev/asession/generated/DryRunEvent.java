@@ -12,7 +12,7 @@ import com.fasterxml.jackson.databind.JsonNode;
  * @param fileList How sources reach ascp: a list written at run time (entries), or an existing one (path); null for persistent sessions and when the sources are ascp arguments (agent.file_list false). May be null.
  * @param unknownKeys Transfer spec keys asession does not know (a WARNING in a real run).
  * @param ignoredKeys Transfer spec keys only other agents use.
- * @param events One of: all, ascp.
+ * @param events One of: all, ascp, progress.
  * @param raw The event exactly as the engine printed it (one JSON line).
  */
 public record DryRunEvent(

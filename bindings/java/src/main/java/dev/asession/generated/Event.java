@@ -4,7 +4,7 @@ package dev.asession.generated;
 import com.fasterxml.jackson.databind.JsonNode;
 
 /** One line of asession's stdout: an ascp event or one of the engine's own events. */
-public sealed interface Event extends EventLine permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent {
+public sealed interface Event extends EventLine permits AscpEvent, SpawnEvent, RetryEvent, CommandRejectedEvent, WarningEvent, ResultEvent, DryRunEvent, FileStartEvent, FileEndEvent, ProgressEvent, StalledEvent {
   /** Decodes one stdout line of the engine; IllegalArgumentException when it is not an event or an engine event breaks its schema. */
   static Event decode(String line) {
     JsonNode n = Decoding.eventNode(line);
@@ -16,6 +16,10 @@ public sealed interface Event extends EventLine permits AscpEvent, SpawnEvent, R
         case "WARNING" -> WarningEvent.from(n, line);
         case "RESULT" -> ResultEvent.from(n, line);
         case "DRY_RUN" -> DryRunEvent.from(n, line);
+        case "FILE_START" -> FileStartEvent.from(n, line);
+        case "FILE_END" -> FileEndEvent.from(n, line);
+        case "PROGRESS" -> ProgressEvent.from(n, line);
+        case "STALLED" -> StalledEvent.from(n, line);
         default -> AscpEvent.from(n, line);
       };
     } catch (IllegalArgumentException e) {

@@ -33,25 +33,34 @@ public record ResultEvent(
   /**
    * Totals
    *
-   * @param filesPassed Files that arrived complete (all sessions).
-   * @param filesFailed Files that failed (all sessions).
-   * @param filesSkipped Files skipped (all sessions).
-   * @param bytesTransferred Bytes moved over the network (all sessions).
-   * @param fileBytes Bytes done, counting parts already at the destination (all sessions).
+   * @param filesPassed Files that arrived complete (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
+   * @param filesFailed Files that failed (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
+   * @param filesSkipped Files skipped (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
+   * @param bytesTransferred Bytes moved over the network (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
+   * @param fileBytes Bytes done, counting parts already at the destination (all sessions). ascp's own counters (DONE, or its frames); files and bytes are the engine's progress model.
+   * @param files Exactly the files of the last PROGRESS. Null when absent.
+   * @param bytes Exactly the bytes of the last PROGRESS. Null when absent.
+   * @param rateAvgBps bytes.transferred over the job's elapsed time, in bits per second. Null when absent.
    */
   public record Totals(
       long filesPassed,
       long filesFailed,
       long filesSkipped,
       long bytesTransferred,
-      long fileBytes) {
+      long fileBytes,
+      ProgressFiles files,
+      ProgressBytes bytes,
+      Long rateAvgBps) {
     static Totals from(JsonNode n) {
       return new Totals(
           Decoding.field(n, "files_passed", true, Decoding.LONG),
           Decoding.field(n, "files_failed", true, Decoding.LONG),
           Decoding.field(n, "files_skipped", true, Decoding.LONG),
           Decoding.field(n, "bytes_transferred", true, Decoding.LONG),
-          Decoding.field(n, "file_bytes", true, Decoding.LONG));
+          Decoding.field(n, "file_bytes", true, Decoding.LONG),
+          Decoding.object(n, "files", false, ProgressFiles::from),
+          Decoding.object(n, "bytes", false, ProgressBytes::from),
+          Decoding.field(n, "rate_avg_bps", false, Decoding.LONG));
     }
   }
 
