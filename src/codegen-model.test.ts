@@ -41,7 +41,7 @@ describe("codegen model", () => {
     ["an error row out of order", withChange("facts.json", (s) => s.ascp_errors.reverse()), /indexed by code/],
     ["an unknown outcome", withChange("client-contract.json", (s) => (s.outcomes.rows[0].outcome = "maybe")), /unknown outcome/],
     ["a contract value without a description", withChange("client-contract.json", (s) => delete s.grace_sec.description), /grace_sec/],
-    ["an engine type the ascp event does not refuse", withChange("events.schema.json", (s) => s.$defs.AscpEvent.properties.type.not.enum.pop()), /DRY_RUN/],
+    ["an engine type the ascp event does not refuse", withChange("events.schema.json", (s) => s.$defs.AscpEvent.properties.type.not.enum.pop()), /STALLED/],
   ])("refuses %s", (_, load, message) => {
     expect(() => buildModel(load)).toThrow(message);
   });
