@@ -40,20 +40,40 @@ process.stdin.on("data", (d) => {
 });
 `
 
-func TestOnProgressSeesEveryProgressAndEventsKeepsThem(t *testing.T) {
-	t.Parallel()
-	var mu sync.Mutex
-	var got []ProgressEvent
-	opts := &Options{Engine: fakeEngine(t, progressJob), OnProgress: func(p ProgressEvent) {
-		mu.Lock()
-		got = append(got, p)
-		mu.Unlock()
-	}}
-	s, err := Start(context.Background(), map[string]any{"spec": map[string]any{}}, opts)
+// progressLog collects what OnProgress is given; OnProgress runs on the reader goroutine, hence the lock.
+type progressLog struct {
+	mu   sync.Mutex
+	seen []ProgressEvent
+}
+
+func (l *progressLog) add(p ProgressEvent) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.seen = append(l.seen, p)
+}
+
+func (l *progressLog) all() []ProgressEvent {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return append([]ProgressEvent(nil), l.seen...)
+}
+
+// startJob starts progressJob with OnProgress feeding log.
+func startJob(t *testing.T, log *progressLog) *Session {
+	t.Helper()
+	s, err := Start(context.Background(), map[string]any{"spec": map[string]any{}},
+		&Options{Engine: fakeEngine(t, progressJob), OnProgress: log.add})
 	if err != nil {
 		t.Fatal(err)
 	}
-	defer s.Close()
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+func TestOnProgressSeesEveryProgressAndEventsKeepsThem(t *testing.T) {
+	t.Parallel()
+	var log progressLog
+	s := startJob(t, &log)
 	if err := s.Status(); err != nil {
 		t.Fatal(err)
 	}
@@ -74,9 +94,7 @@ func TestOnProgressSeesEveryProgressAndEventsKeepsThem(t *testing.T) {
 			inStream = append(inStream, *ev.Progress)
 		}
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if !reflect.DeepEqual(got, inStream) {
+	if got := log.all(); !reflect.DeepEqual(got, inStream) {
 		t.Fatalf("OnProgress got %+v, the stream had %+v", got, inStream)
 	}
 	// The PROGRESS that answered STATUS carries the line the fake engine read: exactly {"type":"STATUS"}.
@@ -100,26 +118,18 @@ func TestOnProgressSeesEveryProgressAndEventsKeepsThem(t *testing.T) {
 
 func TestOnProgressRunsWhenOnlyWaitIsCalled(t *testing.T) {
 	t.Parallel()
-	var mu sync.Mutex
-	var done []int64
-	opts := &Options{Engine: fakeEngine(t, progressJob), OnProgress: func(p ProgressEvent) {
-		mu.Lock()
-		done = append(done, p.Files.Done)
-		mu.Unlock()
-	}}
-	s, err := Start(context.Background(), map[string]any{"spec": map[string]any{}}, opts)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer s.Close()
+	var log progressLog
+	s := startJob(t, &log)
 	if err := s.SendRaw("END"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Wait(); err != nil {
 		t.Fatalf("Wait: %v", err)
 	}
-	mu.Lock()
-	defer mu.Unlock()
+	var done []int64
+	for _, p := range log.all() {
+		done = append(done, p.Files.Done)
+	}
 	if !reflect.DeepEqual(done, []int64{0, 1, 2}) {
 		t.Fatalf("OnProgress saw files.done %v", done)
 	}
@@ -132,13 +142,8 @@ func TestStatusGetsProgressFromEngine(t *testing.T) {
 	f := newFixture(t, "")
 	spec := f.spec(map[string]any{"keepalive": true})
 	spec["progress_interval_ms"] = 0
-	var mu sync.Mutex
-	calls := 0
-	f.opts.OnProgress = func(ProgressEvent) {
-		mu.Lock()
-		calls++
-		mu.Unlock()
-	}
+	var log progressLog
+	f.opts.OnProgress = log.add
 	s, err := Start(context.Background(), spec, f.opts)
 	if err != nil {
 		t.Fatal(err)
@@ -185,9 +190,7 @@ func TestStatusGetsProgressFromEngine(t *testing.T) {
 	if answers != 3 {
 		t.Fatalf("%d PROGRESS events while transferring, want 1 + 2 STATUS answers: %s", answers, types(all))
 	}
-	mu.Lock()
-	defer mu.Unlock()
-	if calls != n {
+	if calls := len(log.all()); calls != n {
 		t.Fatalf("OnProgress called %d times for %d PROGRESS events", calls, n)
 	}
 	for _, r := range f.records(t, "frame_received") {
