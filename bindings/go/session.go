@@ -40,6 +40,11 @@ type Options struct {
 	// Grace is how long the engine may take to cancel cleanly after SIGTERM (context done, Cancel, Close) before
 	// it is killed. Zero means the contract's 10 seconds.
 	Grace time.Duration
+	// OnProgress, when set, is called with each PROGRESS event by the goroutine that reads the engine's stdout,
+	// in order, before that event is queued for Events: it sees every PROGRESS whether or not Events is read
+	// (Wait alone is enough) and takes nothing from Events. It must return quickly (a slow one holds up the
+	// reading; the engine then merges ascp's STATS) and synchronise what it shares with other goroutines.
+	OnProgress func(ProgressEvent)
 }
 
 // The client contract's values (schema/client-contract.json, generated into contract_gen.go).
@@ -69,6 +74,9 @@ type Session struct {
 
 	// ascpOnly: the spec says "events": "ascp", so the engine prints no RESULT and the exit status tells.
 	ascpOnly bool
+
+	onProgress   func(ProgressEvent)
+	lastProgress atomic.Pointer[ProgressEvent]
 
 	stderr   *tailWriter
 	stopOnce sync.Once
@@ -101,12 +109,13 @@ func Start(ctx context.Context, spec any, opts *Options) (*Session, error) {
 	cmd := exec.Command(name, append(args, opts.Args...)...)
 	cmd.Dir, cmd.Env = opts.Dir, engineEnv(os.Environ(), opts.Env, opts.ClearEnv)
 	s := &Session{
-		cmd:    cmd,
-		grace:  opts.Grace,
-		events: make(chan Event),
-		stderr: &tailWriter{copyTo: opts.Stderr},
-		exited: make(chan struct{}),
-		done:   make(chan struct{}),
+		cmd:        cmd,
+		grace:      opts.Grace,
+		onProgress: opts.OnProgress,
+		events:     make(chan Event),
+		stderr:     &tailWriter{copyTo: opts.Stderr},
+		exited:     make(chan struct{}),
+		done:       make(chan struct{}),
 	}
 	var mode struct {
 		Events string `json:"events"`
@@ -248,6 +257,9 @@ func (s *Session) readEvents(r io.Reader) error {
 				if ev.Result != nil {
 					s.result = ev.Result
 				}
+				if ev.Progress != nil {
+					s.progressed(ev.Progress)
+				}
 				s.queue.push(ev)
 			}
 		}
@@ -258,6 +270,20 @@ func (s *Session) readEvents(r io.Reader) error {
 			return errors.Join(resultErr, err)
 		}
 	}
+}
+
+// progressed keeps a PROGRESS as the last one and hands it to Options.OnProgress.
+func (s *Session) progressed(p *ProgressEvent) {
+	s.lastProgress.Store(p)
+	if s.onProgress != nil {
+		s.onProgress(*p)
+	}
+}
+
+// LastProgress is the last PROGRESS the engine printed so far (nil before the first); RESULT's Totals.Files,
+// Totals.Bytes and Totals.RateAvgBps repeat the final one's figures.
+func (s *Session) LastProgress() *ProgressEvent {
+	return s.lastProgress.Load()
 }
 
 // Events delivers every event in order and is closed after the last one (RESULT, or the engine's exit). Events
@@ -368,6 +394,13 @@ func (s *Session) Done(linger bool, opts ...CommandOption) error {
 		c.Operation = "Linger"
 	}
 	return s.Send(c)
+}
+
+// Status asks the engine for a PROGRESS of the whole job now ({"type":"STATUS"}); it comes through Events and
+// OnProgress like any other, also when the timer is off (progress_interval_ms 0). STATUS is job-wide: it takes
+// no session index.
+func (s *Session) Status() error {
+	return s.Send(StatusCommand{})
 }
 
 func (s *Session) write(b []byte) error {

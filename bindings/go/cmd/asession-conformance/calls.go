@@ -29,7 +29,8 @@ func adapterEnv(text string) ([]string, error) {
 	return env, nil
 }
 
-// helperCall runs a line {"adapter_call": "start_file", ...} through the StartFile helper; false for any other line.
+// helperCall runs a line {"adapter_call": "start_file", ...} through the StartFile helper and
+// {"adapter_call": "status"} through Status; false for any other line.
 func helperCall(s *asession.Session, line []byte) (bool, error) {
 	var call struct {
 		AdapterCall  string `json:"adapter_call"`
@@ -38,7 +39,14 @@ func helperCall(s *asession.Session, line []byte) (bool, error) {
 		FileBytes    string `json:"file_bytes"`
 		SessionIndex *int   `json:"session_index"`
 	}
-	if json.Unmarshal(line, &call) != nil || call.AdapterCall != "start_file" {
+	if json.Unmarshal(line, &call) != nil {
+		return false, nil
+	}
+	switch call.AdapterCall {
+	case "status":
+		return true, s.Status()
+	case "start_file":
+	default:
 		return false, nil
 	}
 	var opts []asession.CommandOption

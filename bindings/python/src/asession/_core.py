@@ -1,6 +1,6 @@
 """The sans-I/O core both drivers share (session.py: threads, aio.py: asyncio): finding the engine, its
-environment, encoding lines, splitting and decoding stdout, the stderr tail, cancel-once, and the outcome
-table of the client contract (schema/client-contract.json, generated into _contract.py). The drivers only
+environment, encoding lines, splitting and decoding stdout, handing events on (the progress listener and
+the last PROGRESS), the stderr tail, cancel-once, and the outcome table of the client contract (schema/client-contract.json, generated into _contract.py). The drivers only
 move bytes and wait; every decision is made here, once."""
 
 from __future__ import annotations
@@ -8,15 +8,17 @@ from __future__ import annotations
 import json
 import os
 import threading
-from typing import IO, Any, Dict, List, Mapping, Optional, Union
+from typing import IO, Any, Callable, Dict, List, Mapping, Optional, Union
 
 from . import _contract
 from ._errors import EngineError, TransferError
-from ._events import Event, ResultEvent, from_json
+from ._events import Event, ProgressEvent, ResultEvent, from_json
 
 Spec = Union[Mapping[str, Any], str]
 #: Variables laid over the process environment; a None value removes that variable.
 EnvArg = Optional[Mapping[str, Optional[str]]]
+#: Called with each PROGRESS as it is handed on to the reader of the events (see Core.deliver).
+ProgressListener = Callable[[ProgressEvent], None]
 
 #: The engine runs in its own session (process group) on POSIX, so a Ctrl-C at the terminal reaches only
 #: this program, which then cancels the engine once: a second signal would make it kill ascp at once.
@@ -62,6 +64,11 @@ def rate_command(kbps: Union[int, str, None], min_kbps: Union[int, str, None], p
 
 def done_command(linger: bool, session_index: Optional[int]) -> Dict[str, Any]:
     return _without_none(type="DONE", operation="Linger" if linger else None, session_index=session_index)
+
+
+def status_command() -> Dict[str, Any]:
+    # The engine answers with a PROGRESS of the whole job at once: STATUS takes no session_index (schema).
+    return {"type": "STATUS"}
 
 
 def _without_none(**fields: Any) -> Dict[str, Any]:
@@ -122,10 +129,14 @@ class Core:
     """One session's state, fed with the engine's bytes by a driver: splits and decodes stdout lines, keeps
     the RESULT and the stderr tail, decides whether to signal, and turns the end into the contract's outcome."""
 
-    def __init__(self, spec: Spec, tee_stderr: Optional[IO[bytes]]) -> None:
+    def __init__(self, spec: Spec, tee_stderr: Optional[IO[bytes]],
+                 on_progress: Optional[ProgressListener] = None) -> None:
         self.spec_line = encode_spec(spec)  # a spec json cannot encode fails before anything runs
         self.ascp_only = asks_ascp_only(spec)
         self.result: Optional[ResultEvent] = None
+        #: The last PROGRESS handed on; its totals are RESULT's (the engine makes them agree exactly).
+        self.last_progress: Optional[ProgressEvent] = None
+        self._on_progress = on_progress
         self._tee = tee_stderr
         self._tail = bytearray()
         self._lock = threading.Lock()  # the sync driver feeds stdout and stderr from two threads
@@ -175,6 +186,22 @@ class Core:
         if isinstance(event, ResultEvent):
             self.result = event
         return event
+
+    def deliver(self, event: Event) -> Event:
+        """Called by a driver for each event it hands on (events(), progress(), wait()), in that caller's thread
+        or task: a PROGRESS is kept as last_progress and given to on_progress before it goes on. Listeners
+        thus see exactly the PROGRESS events of the one stream, in order, and never compete with its reader;
+        an exception a listener raises comes out of the call that was reading."""
+        if isinstance(event, ProgressEvent):
+            self.last_progress = event
+            if self._on_progress is not None:
+                self._on_progress(event)
+        return event
+
+    @staticmethod
+    def progress_only(event: Event) -> Optional[ProgressEvent]:
+        """The event if it is a PROGRESS: the filter of the drivers' progress() views."""
+        return event if isinstance(event, ProgressEvent) else None
 
     # -- stderr ----------------------------------------------------------------------------------
 

@@ -11,7 +11,7 @@ from typing import Any, AsyncIterator, Deque, Mapping, Optional, Type, Union
 from . import _core
 from ._base import SessionBase
 from ._errors import EngineNotFoundError, SessionClosedError
-from ._events import Event, ResultEvent
+from ._events import Event, ProgressEvent, ResultEvent
 
 
 class AsyncSession(SessionBase):
@@ -163,7 +163,7 @@ class AsyncSession(SessionBase):
         assert self._exited is not None
         await self._fill()
         if self._ready:
-            return self._ready.popleft()
+            return self._core.deliver(self._ready.popleft())
         returncode = await self._exited
         if self._stderr_task is not None:
             await asyncio.wait({self._stderr_task}, timeout=_core.PIPE_DRAIN_SEC)
@@ -183,6 +183,13 @@ class AsyncSession(SessionBase):
 
     def __aiter__(self) -> AsyncIterator[Event]:
         return self.events()
+
+    async def progress(self) -> AsyncIterator[ProgressEvent]:
+        """Yields the PROGRESS events as they come, a filtered view of events() as Session.progress() is."""
+        async for event in self.events():
+            progress = self._core.progress_only(event)
+            if progress is not None:
+                yield progress
 
     async def wait(self, timeout: Optional[float] = None, *, raise_on_failure: bool = True) -> Optional[ResultEvent]:
         """Drains the remaining events and returns the RESULT once the engine has exited (None when the spec
@@ -230,6 +237,10 @@ class AsyncSession(SessionBase):
     async def done(self, linger: bool = False, session_index: Optional[int] = None) -> None:
         """Persistent session: no more files (``linger``: finish queued work, refuse new sources)."""
         await self.send(_core.done_command(linger, session_index))
+
+    async def status(self) -> None:
+        """Asks for a PROGRESS of the whole job now (``{"type": "STATUS"}``), as Session.status() does."""
+        await self.send(_core.status_command())
 
     def cancel(self) -> None:
         """Cancels the job as Session.cancel() does (SIGTERM once, SIGKILL after ``grace_sec``). Not a

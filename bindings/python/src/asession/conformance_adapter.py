@@ -4,7 +4,7 @@
 
 Follows the adapter contract of conformance/README.md: reads the session spec from stdin (the first JSON value,
 usually one line), runs it with ``Session``, prints each event's JSON on stdout, forwards every later stdin line
-untouched with ``send_raw`` (a line with "adapter_call" calls that helper instead), closes the engine's stdin when
+untouched with ``send_raw`` (a line with "adapter_call" calls that helper instead: start_file, status), closes the engine's stdin when
 its own ends, turns SIGTERM/SIGINT into ``cancel()`` called twice (the binding must signal once), copies the
 engine's stderr to its own, ends with one "adapter outcome:" line on stderr and exits with RESULT's exit_code
 (else the engine's status). The engine comes from $ASESSION_BIN, else the one in this package, else
@@ -62,14 +62,19 @@ def _read_spec(lines: Iterator[bytes]) -> Optional[str]:
 
 
 def _helper_call(session: Session, text: str) -> bool:
-    """A line {"adapter_call": "start_file", ...} calls that helper with the other keys; False for any other line."""
+    """A line {"adapter_call": "start_file" | "status", ...} calls that helper with the other keys; False for any
+    other line."""
     try:
         data = json.loads(text)
     except ValueError:
         return False
-    if not isinstance(data, dict) or data.get("adapter_call") != "start_file":
+    call = data.get("adapter_call") if isinstance(data, dict) else None
+    if call == "start_file":
+        session.start_file(data["source"], data.get("destination"), data.get("file_bytes"), data.get("session_index"))
+    elif call == "status":
+        session.status()
+    else:
         return False
-    session.start_file(data["source"], data.get("destination"), data.get("file_bytes"), data.get("session_index"))
     return True
 
 

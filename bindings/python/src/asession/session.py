@@ -13,7 +13,7 @@ from typing import Any, Iterator, List, Mapping, Optional, Type, Union, cast
 from . import _core
 from ._base import SessionBase
 from ._errors import EngineNotFoundError, SessionClosedError
-from ._events import Event, ResultEvent
+from ._events import Event, ProgressEvent, ResultEvent
 
 # Events buffered between the stdout reader thread and the consumer; when full the reader stops reading,
 # and the engine sees a slow reader (which it handles by merging STATS).
@@ -179,6 +179,16 @@ class Session(SessionBase):
     def __iter__(self) -> Iterator[Event]:
         return self.events()
 
+    def progress(self) -> Iterator[ProgressEvent]:
+        """Yields the PROGRESS events as they come and ends with the stream (RESULT is then in ``result``;
+        ``wait()`` gives the outcome). A filtered view of events(): the other events it reads are passed
+        over, so read either this or events(); to see every event and the progress, iterate events() with
+        ``on_progress``. Raises EngineError as events() does."""
+        for event in self.events():
+            progress = self._core.progress_only(event)
+            if progress is not None:
+                yield progress
+
     def _next_event(self, deadline: Optional[float]) -> Optional[Event]:
         """The next event, or None after the last one; raises TimeoutError past the deadline."""
         proc = self._require_started()
@@ -190,7 +200,7 @@ class Session(SessionBase):
         except queue.Empty:
             raise TimeoutError("asession still running") from None
         if item is not _EOF:
-            return cast(Event, item)
+            return self._core.deliver(cast(Event, item))
         if not self._drained.wait(timeout=None if deadline is None else max(0.0, deadline - time.monotonic())):
             self._events.put(_EOF)
             raise TimeoutError("asession closed stdout but has not exited") from None
@@ -234,6 +244,11 @@ class Session(SessionBase):
     def done(self, linger: bool = False, session_index: Optional[int] = None) -> None:
         """Persistent session: no more files (``linger``: finish queued work, refuse new sources)."""
         self.send(_core.done_command(linger, session_index))
+
+    def status(self) -> None:
+        """Asks for a PROGRESS of the whole job now (``{"type": "STATUS"}``); it comes in the event stream
+        like any other, also when the timer is off (``progress_interval_ms`` 0)."""
+        self.send(_core.status_command())
 
     def cancel(self) -> None:
         """Cancels the job: SIGTERM to the engine (once; later calls and close() send nothing more), which stops

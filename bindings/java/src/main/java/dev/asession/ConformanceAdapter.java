@@ -126,7 +126,8 @@ public final class ConformanceAdapter {
     }
   }
 
-  // A line {"adapter_call": "start_file", ...} runs the startFile helper; false for any other line.
+  // A line {"adapter_call": "start_file", ...} runs the startFile helper, {"adapter_call": "status"} status();
+  // false for any other line.
   private static boolean helperCall(Session session, String line) {
     JsonNode call;
     try {
@@ -134,7 +135,13 @@ public final class ConformanceAdapter {
     } catch (IOException e) {
       return false;
     }
-    if (call == null || !call.isObject() || !"start_file".equals(call.path("adapter_call").asText())) return false;
+    if (call == null || !call.isObject()) return false;
+    String helper = call.path("adapter_call").asText();
+    if ("status".equals(helper)) {
+      session.status();
+      return true;
+    }
+    if (!"start_file".equals(helper)) return false;
     session.startFile(
         call.path("source").asText(),
         call.hasNonNull("destination") ? call.get("destination").asText() : null,

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.module.SimpleModule;
 import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import dev.asession.generated.Contract;
 import dev.asession.generated.Event;
+import dev.asession.generated.ProgressEvent;
 import dev.asession.generated.ResultEvent;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
@@ -44,8 +45,8 @@ import java.util.stream.StreamSupport;
  * One running asession engine: writes the session spec, delivers its events, sends commands, and reaps the
  * process on {@link #close()}.
  *
- * <p>Events reach listeners registered with {@link Builder#onEvent} (on a background thread) and the blocking
- * {@link #events()} stream. Events are kept for {@link #events()} until it is called; calling {@link #waitFor()}
+ * <p>Events reach listeners registered with {@link Builder#onEvent} and {@link Builder#onProgress} (on a
+ * background thread) and the blocking {@link #events()} stream; a listener takes nothing from that stream. Events are kept for {@link #events()} until it is called; calling {@link #waitFor()}
  * without ever having called {@link #events()} stops keeping them, so a listener-only session does not grow.
  */
 public final class Session implements AutoCloseable {
@@ -78,6 +79,7 @@ public final class Session implements AutoCloseable {
   private volatile boolean keepEvents = true;
   private volatile boolean closed;
   private volatile ResultEvent result;
+  private volatile ProgressEvent lastProgress;
   private volatile AsessionException failure;
 
   private Session(String specJson, boolean ascpEventsOnly, Options options, List<Consumer<? super Event>> listeners) {
@@ -154,6 +156,7 @@ public final class Session implements AutoCloseable {
           continue;
         }
         if (event instanceof ResultEvent r0) result = r0;
+        if (event instanceof ProgressEvent p0) lastProgress = p0;
         for (Consumer<? super Event> listener : listeners) {
           try {
             listener.accept(event);
@@ -395,6 +398,23 @@ public final class Session implements AutoCloseable {
     send(c);
   }
 
+  /**
+   * Asks for a PROGRESS of the whole job now ({@code {"type":"STATUS"}}); the engine answers at once, through
+   * listeners and {@link #events()} like any event, also when the timer is off ({@code progress_interval_ms} 0).
+   * STATUS is job-wide: it takes no session index.
+   */
+  public void status() {
+    send(Map.of("type", "STATUS"));
+  }
+
+  /**
+   * The last PROGRESS the engine printed so far, or null before the first; RESULT's {@code totals().files()},
+   * {@code bytes()} and {@code rateAvgBps()} repeat the final one's figures.
+   */
+  public ProgressEvent lastProgress() {
+    return lastProgress;
+  }
+
   /** Persistent session: no more files. With linger, ascp finishes queued work first and refuses new sources. */
   public void done(boolean linger) {
     send(linger ? Map.of("type", "DONE", "operation", "Linger") : Map.of("type", "DONE"));
@@ -574,6 +594,19 @@ public final class Session implements AutoCloseable {
     public Builder onEvent(Consumer<? super Event> listener) {
       listeners.add(Objects.requireNonNull(listener, "listener"));
       return this;
+    }
+
+    /**
+     * Adds a listener called with every PROGRESS, in order, on the session's reader thread, before that event is
+     * kept for {@link Session#events()}: a filtered {@link #onEvent} listener, so it sees every PROGRESS whether or
+     * not the stream is read ({@link Session#waitFor()} alone is enough) and takes nothing from it. Keep it quick:
+     * it holds up the reading.
+     */
+    public Builder onProgress(Consumer<? super ProgressEvent> listener) {
+      Objects.requireNonNull(listener, "listener");
+      return onEvent(event -> {
+        if (event instanceof ProgressEvent progress) listener.accept(progress);
+      });
     }
 
     /**
