@@ -490,6 +490,8 @@ const REFUSED_BY_39 = {
   'spec.cipher="aes-256-gcm"': cipher39('aes256gcm'),
   'spec.fail_bad_filepass=true': "unrecognized option `--fail-bad-filepass'",
   'spec.src_base="${FOLDER}"': "unrecognized option `--src-base64'",
+  'spec.src_base64="asession-real"': "unrecognized option `--src-base64'",
+  'spec.precalculate_job_size=false': "unrecognized option `--precalculate-disable'",
   'spec.preserve_acls="native"': 'ascp: Option --preserve-acls=native not supported on this platform',
   'spec.preserve_remote_acls="native"': remotePreserve('acls'),
   'spec.preserve_remote_acls="metafile"': remotePreserve('acls'),
