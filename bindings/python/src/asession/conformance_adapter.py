@@ -64,9 +64,11 @@ def _read_spec(lines: Iterator[bytes]) -> Optional[str]:
 def _helper_call(session: Session, text: str) -> bool:
     """A line {"adapter_call": "start_file" | "status", ...} calls that helper with the other keys; False for any
     other line."""
+    if '"adapter_call"' not in text:
+        return False  # every other line goes to the engine untouched, however deep or odd (the engine judges it)
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return False
     call = data.get("adapter_call") if isinstance(data, dict) else None
     if call == "start_file":
