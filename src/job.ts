@@ -9,6 +9,8 @@ import type { InputReader, Line } from "./intake.js";
 import type { NdjsonWriter } from "./ndjson-writer.js";
 import type { Logger } from "./log.js";
 import type { AscpEvent } from "./mgmt/typing.js";
+import type { FrameView, RawFrame } from "./mgmt/frame-parser.js";
+import { writeFrameJson } from "./mgmt/frame-json.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
@@ -21,6 +23,8 @@ export interface JobInput {
   writer: NdjsonWriter;
   log: Logger;
   startedAt: number;
+  /** Sees every ascp frame of every session before it is written (the progress model); views are valid during the call only. */
+  onFrame?: (session: number, frame: FrameView) => void;
 }
 
 const DONE_FRAME = "FASPMGR 2\nType: DONE\n\n";
@@ -138,9 +142,13 @@ export class Job {
     const withIndex = this.ascpOnly ? undefined : index;
     return {
       log,
-      event: (event: AscpEvent) => {
-        if (withIndex !== undefined) event.session_index = withIndex;
-        writer.write(event, index, event.type === "STATS");
+      frame: (frame: RawFrame, event: AscpEvent | null) => {
+        this.j.onFrame?.(index, frame);
+        if (event === null) writer.writeWith(writeFrameJson, frame, withIndex, index, frame.type === "STATS");
+        else {
+          if (withIndex !== undefined) event.session_index = withIndex;
+          writer.write(event, index, event.type === "STATS");
+        }
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {
         log.info(`session ${index}: started ascp (pid ${info.pid}, attempt ${info.attempt})`);

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
-import { FrameParser, type Frame, type FrameWarning } from "./mgmt/frame-parser.js";
+import { FrameParser, type RawFrame, type FrameWarning } from "./mgmt/frame-parser.js";
 
 export interface Peer {
   socket: net.Socket;
@@ -16,11 +16,11 @@ export interface Peer {
    * What the parser produced before the caller took over (the INIT that proved the peer, and whatever came
    * in the same read, warnings included), in stream order; handle it before anything later.
    */
-  first: ({ frame: Frame } | { warning: FrameWarning })[];
+  first: ({ frame: RawFrame } | { warning: FrameWarning })[];
   /** Resolves when the socket has closed (it may have closed before the caller takes over). */
   closed: Promise<void>;
-  /** Receives this connection's frames from now on (set by the caller). */
-  onFrame: (frame: Frame) => void;
+  /** Receives this connection's frames from now on (set by the caller); a frame is valid during the call only. */
+  onFrame: (frame: RawFrame) => void;
   onWarning: (warning: FrameWarning) => void;
 }
 
@@ -96,18 +96,18 @@ export class MgmtListener {
         if (owner === "other") return refuse("it does not belong to the ascp process we started");
         const first: Peer["first"] = [];
         const closed = new Promise<void>((r) => socket.once("close", () => r()));
-        const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
+        const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame: frame.copy() }), onWarning: (warning) => first.push({ warning }) };
         let decided = false;
         peer.parser = new FrameParser({
           maxFrameBytes: o.maxFrameBytes,
           onFrame: (frame) => {
             if (decided) return peer.onFrame(frame);
             decided = true;
-            const type = field(frame, "Type");
-            const userStr = field(frame, "UserStr");
+            const type = frame.type;
+            const userStr = frame.text("UserStr");
             if (type === "INIT" && userStr !== undefined && userStr !== o.nonce) return refuse("its INIT carries another session's UserStr");
             if (owner !== "ascp" && !(type === "INIT" && userStr === o.nonce)) return refuse("its first frame is not our INIT");
-            first.push({ frame });
+            first.push({ frame: frame.copy() });
             candidates.delete(socket);
             if (owner === "closed") return void unverified.push(peer);
             settle({ kind: "connected", peer });
@@ -121,11 +121,6 @@ export class MgmtListener {
       this.server.on("connection", onConnection);
     });
   }
-}
-
-function field(frame: Frame, name: string): string | undefined {
-  const i = frame.names.indexOf(name);
-  return i < 0 ? undefined : frame.values[i];
 }
 
 function isLoopback(address: string | undefined): boolean {
