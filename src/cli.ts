@@ -8,6 +8,7 @@ import { validateSessionSpec } from "./validate.js";
 import { planTransfer, sessionArgv, maskedCommandLine, PlanError, type Plan } from "./plan/plan.js";
 import { findAscp, AscpNotFoundError } from "./plan/discover.js";
 import { agentExtras } from "./plan/agent-env.js";
+import { benchFrameHook } from "./bench-frame-hook.js";
 import { NdjsonWriter } from "./ndjson-writer.js";
 import { Logger, type LogLevel } from "./log.js";
 import { Job } from "./job.js";
@@ -120,7 +121,7 @@ async function main(): Promise<number> {
     return EXIT.OK;
   }
 
-  const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt });
+  const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt, onFrame: benchFrameHook() });
   // From now on the first signal cancels cleanly; a second kills ascp now.
   job = theJob;
   // The reader went away: stop ascp the same way, then leave quietly (nothing more can be written).
