@@ -26,10 +26,13 @@ export interface FieldName {
   readonly special: boolean;
 }
 
-// FNV-1a over bytes; the tables are open-addressed, sized to a power of two well above their bound.
-function hashBytes(buf: Uint8Array, start: number, end: number): number {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, 0x01000193);
+// FNV-1a over bytes (the parser computes it while it looks for the colon); the tables are open-addressed, sized to a
+// power of two well above their bound.
+export const FNV_OFFSET = 0x811c9dc5 | 0;
+export const FNV_PRIME = 0x01000193;
+export function hashBytes(buf: Uint8Array, start: number, end: number): number {
+  let h = FNV_OFFSET;
+  for (let i = start; i < end; i++) h = Math.imul(h ^ buf[i]!, FNV_PRIME);
   return h >>> 0;
 }
 
@@ -49,14 +52,15 @@ class ByteInterner {
     this.slots = new Int32Array(size).fill(-1);
   }
 
-  get size(): number {
-    return this.bytes.length;
+  /** The bytes of an id. */
+  bytesOf(id: number): Buffer {
+    return this.bytes[id]!;
   }
 
-  /** Id of buf[start, end), added if new and there is room; -1 when not found and full. */
-  id(buf: Uint8Array, start: number, end: number): number {
+  /** Id of buf[start, end) (hash: hashBytes of it), added if new and there is room; -1 when not found and full. */
+  id(buf: Uint8Array, start: number, end: number, hash = hashBytes(buf, start, end)): number {
     const mask = this.slots.length - 1;
-    for (let s = hashBytes(buf, start, end) & mask; ; s = (s + 1) & mask) {
+    for (let s = hash & mask; ; s = (s + 1) & mask) {
       const id = this.slots[s]!;
       if (id < 0) {
         if (this.bytes.length >= this.max) return -1;
@@ -76,9 +80,9 @@ const jsonIds = new Map<string, number>();
 const byNative = new Map<string, number>();
 
 /** The id of the field name buf[start, end) (-1 when the table is full: such a frame goes through typing.ts). */
-export function fieldNameId(buf: Uint8Array, start: number, end: number): number {
+export function fieldNameId(buf: Uint8Array, start: number, end: number, hash = hashBytes(buf, start, end)): number {
   const known = names.length;
-  const id = nameIds.id(buf, start, end);
+  const id = nameIds.id(buf, start, end, hash);
   if (id === known) addName(Buffer.from(buf.subarray(start, end)).toString("utf8"));
   return id;
 }
@@ -113,6 +117,11 @@ for (const native of EVENT_FIELDS.keys()) {
 }
 
 export const TYPE_ID = byNative.get("Type")!;
+
+/** The native name of an id, as bytes. */
+export function nameBytes(id: number): Buffer {
+  return nameIds.bytesOf(id);
+}
 
 export function fieldName(id: number): FieldName {
   return names[id]!;

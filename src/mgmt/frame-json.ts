@@ -50,95 +50,125 @@ const SESSION_INDEX = Buffer.from(',"session_index":');
 const TRUE = Buffer.from("true");
 const FALSE = Buffer.from("false");
 const STARS = Buffer.from('"***"');
-// JSON.stringify's escapes of ASCII bytes: 0 = copied as is, else the letter after the backslash ('u' for \\u00XX).
-const ESCAPE = new Uint8Array(128);
-for (let b = 0; b < 0x20; b++) ESCAPE[b] = 0x75;
-for (const [b, letter] of [[0x08, "b"], [0x09, "t"], [0x0a, "n"], [0x0c, "f"], [0x0d, "r"], [0x22, '"'], [0x5c, "\\"]] as const) ESCAPE[b] = letter.charCodeAt(0);
+// What a byte takes in a JSON string, one table look per byte: COPY, NON_ASCII (copied once the value is known to be
+// valid UTF-8), else JSON.stringify's escape, the letter after the backslash ('u' for \\u00XX).
+const COPY = 0;
+const NON_ASCII = 1;
+const ACTION = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ACTION[b] = 0x75;
+for (const [b, letter] of [[0x08, "b"], [0x09, "t"], [0x0a, "n"], [0x0c, "f"], [0x0d, "r"], [0x22, '"'], [0x5c, "\\"]] as const) ACTION[b] = letter.charCodeAt(0);
+ACTION.fill(NON_ASCII, 0x80);
 const HEX = "0123456789abcdef";
 const ESC = 0x1b; // below 0x20: always escaped
 
 /** Writes the event line (with its LF) of a plain frame (isPlainFrame); sessionIndex appended unless undefined. */
 export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number | undefined): void {
   const bytes = f.bytes;
-  put(out, OPEN_TYPE);
-  jsonString(out, bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!, false);
+  // Room for the whole line at once: a key is at most 12 bytes per byte of its native name (snake_case, then JSON
+  // escapes), a value 6 (\u00XX), and both lie within the frame's bytes.
+  out.ensure(12 * (f.valueEnd[f.count - 1]! - f.nameStart[0]!) + 64);
+  const buf = out.buf;
+  let o = put(buf, out.len, OPEN_TYPE);
+  o = jsonString(buf, o, bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!, false);
   for (let i = 0; i < f.count; i++) {
     if (i === f.typeAt) continue;
     const name = fieldName(f.ids[i]!);
     const start = f.valueStart[i]!;
     const end = f.valueEnd[i]!;
-    out.ensure(name.key.length + 1);
-    out.buf[out.len++] = 0x2c;
-    name.key.copy(out.buf, out.len);
-    out.len += name.key.length;
-    if (name.redacted) put(out, STARS);
+    buf[o++] = 0x2c;
+    o = put(buf, o, name.key);
+    if (name.redacted) o = put(buf, o, STARS);
     else if (name.kind === "integer" || name.kind === "rate") {
       const first = integerDigits(bytes, start, end);
-      if (first < 0) jsonString(out, bytes, start, end, false);
-      else {
-        out.ensure(end - first + 2);
-        if (bytes[start] === 0x2d && first < end) out.buf[out.len++] = 0x2d;
-        if (first === end) out.buf[out.len++] = 0x30;
-        else out.len += bytes.copy(out.buf, out.len, first, end);
-      }
-    } else if (name.kind === "boolean" && isWord(bytes, start, end, TRUE_WORD)) put(out, TRUE);
-    else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) put(out, FALSE);
-    else jsonString(out, bytes, start, end, name.kind === "path");
+      if (first >= 0) {
+        if (bytes[start] === 0x2d && first < end) buf[o++] = 0x2d;
+        if (first === end) buf[o++] = 0x30;
+        else for (let k = first; k < end; k++) buf[o++] = bytes[k]!;
+      } else o = jsonString(buf, o, bytes, start, end, false);
+    } else if (name.kind === "boolean" && isWord(bytes, start, end, TRUE_WORD)) o = put(buf, o, TRUE);
+    else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
+    else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
   }
   if (sessionIndex !== undefined) {
-    put(out, SESSION_INDEX);
-    const digits = String(sessionIndex);
-    out.ensure(digits.length);
-    out.len += out.buf.write(digits, out.len, "latin1");
+    o = put(buf, o, SESSION_INDEX);
+    o += buf.write(String(sessionIndex), o, "latin1");
   }
-  out.ensure(2);
-  out.buf[out.len++] = 0x7d;
-  out.buf[out.len++] = 0x0a;
+  buf[o++] = 0x7d;
+  buf[o++] = 0x0a;
+  out.len = o;
 }
 
 const TRUE_WORD = Buffer.from("Yes");
 const FALSE_WORD = Buffer.from("No");
 
 function isWord(bytes: Buffer, start: number, end: number, word: Buffer): boolean {
-  return end - start === word.length && bytes.compare(word, 0, word.length, start, end) === 0;
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word[i]) return false;
+  return true;
 }
 
-function put(out: ByteSink, b: Buffer): void {
-  out.ensure(b.length);
-  b.copy(out.buf, out.len);
-  out.len += b.length;
+/** b at buf[o]; returns the new end. A loop: keys and constants are short, and Buffer.copy's own cost is more. */
+function put(buf: Buffer, o: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[o++] = b[i]!;
+  return o;
+}
+
+// A 32-bit view of the bytes last looked at (a socket chunk or the parser's buffer), for plainAscii.
+let viewOf: Buffer | null = null;
+let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
+let wordsAt = 0;
+
+/**
+ * Whether bytes[start, end) is all ASCII with no control character, '"' or '\\': four bytes per step (bit tricks on
+ * 32-bit words), for long values where the byte loop of jsonString costs most.
+ */
+function plainAscii(bytes: Buffer, start: number, end: number): boolean {
+  if (bytes !== viewOf) {
+    viewOf = bytes;
+    wordsAt = (4 - (bytes.byteOffset & 3)) & 3;
+    words = new Int32Array(bytes.buffer, bytes.byteOffset + wordsAt, Math.max(0, (bytes.length - wordsAt) >> 2));
+  }
+  let i = start;
+  for (; i < end && ((i - wordsAt) & 3) !== 0; i++) if (ACTION[bytes[i]!] !== COPY) return false;
+  for (; i + 4 <= end; i += 4) {
+    const x = words[(i - wordsAt) >> 2]!;
+    const low = ~((x | 0x80808080) - 0x20202020) & 0x80808080; // a byte below 0x20 (x has no high bit there)
+    const q = x ^ 0x22222222;
+    const bs = x ^ 0x5c5c5c5c;
+    // A zero byte in q or bs: '"' or '\\' in x.
+    const quote = ~(((q & 0x7f7f7f7f) + 0x7f7f7f7f) | q) & 0x80808080;
+    const slash = ~(((bs & 0x7f7f7f7f) + 0x7f7f7f7f) | bs) & 0x80808080;
+    if ((x & 0x80808080) | low | quote | slash) return false;
+  }
+  for (; i < end; i++) if (ACTION[bytes[i]!] !== COPY) return false;
+  return true;
 }
 
 /**
- * bytes[start, end) as a JSON string, as JSON.stringify writes the UTF-8 decoding of those bytes (after
- * unescapePath for a path). Valid UTF-8 is copied; invalid UTF-8 (which decoding turns into U+FFFD) takes the string way.
+ * bytes[start, end) as a JSON string at buf[o] (room ensured by the caller), as JSON.stringify writes the UTF-8
+ * decoding of those bytes (after unescapePath for a path); returns the new end. Valid UTF-8 is copied; invalid UTF-8
+ * (which decoding turns into U+FFFD) takes the string way.
  */
-function jsonString(out: ByteSink, bytes: Buffer, start: number, end: number, isPath: boolean): void {
-  // Room for the worst case, every byte as \u00XX.
-  out.ensure((end - start) * 6 + 2);
-  const buf = out.buf;
-  const at = out.len;
-  let o = at;
+function jsonString(buf: Buffer, o: number, bytes: Buffer, start: number, end: number, isPath: boolean): number {
+  const at = o;
   buf[o++] = 0x22;
+  if (end - start >= 32 && plainAscii(bytes, start, end)) {
+    o += bytes.copy(buf, o, start, end);
+    buf[o++] = 0x22;
+    return o;
+  }
   let checked = false;
   for (let i = start; i < end; i++) {
     let b = bytes[i]!;
-    if (b >= 0x80) {
-      if (!checked) {
-        if (!isUtf8(bytes.subarray(start, end))) {
-          out.len = at;
-          viaString(out, bytes, start, end, isPath);
-          return;
-        }
-        checked = true;
-      }
-      buf[o++] = b;
+    const action = ACTION[b]!;
+    buf[o++] = b;
+    if (action === COPY) continue;
+    if (action === NON_ASCII) {
+      if (!checked && !isUtf8(bytes.subarray(start, end))) return viaString(buf, at, bytes, start, end, isPath);
+      checked = true;
       continue;
     }
-    if (ESCAPE[b] === 0) {
-      buf[o++] = b;
-      continue;
-    }
+    o--;
     // A path's ESC pair is one raw character (escape.ts), escaped as JSON.
     if (isPath && b === ESC && i + 1 < end) {
       const next = bytes[i + 1];
@@ -149,7 +179,7 @@ function jsonString(out: ByteSink, bytes: Buffer, start: number, end: number, is
       }
     }
     buf[o++] = 0x5c;
-    const letter = ESCAPE[b]!;
+    const letter = ACTION[b]!;
     buf[o++] = letter;
     if (letter === 0x75) {
       buf[o++] = 0x30;
@@ -159,12 +189,10 @@ function jsonString(out: ByteSink, bytes: Buffer, start: number, end: number, is
     }
   }
   buf[o++] = 0x22;
-  out.len = o;
+  return o;
 }
 
-function viaString(out: ByteSink, bytes: Buffer, start: number, end: number, isPath: boolean): void {
+function viaString(buf: Buffer, o: number, bytes: Buffer, start: number, end: number, isPath: boolean): number {
   const text = bytes.toString("utf8", start, end);
-  const json = JSON.stringify(isPath ? unescapePath(text) : text);
-  out.ensure(Buffer.byteLength(json));
-  out.len += out.buf.write(json, out.len);
+  return o + buf.write(JSON.stringify(isPath ? unescapePath(text) : text), o);
 }
