@@ -212,8 +212,12 @@ export class InputReader {
     }
     if (end < 0) return null;
     s.done = true;
-    s.resolve({ ok: true, text: Buffer.concat(s.chunks, s.bytes).toString("utf8") });
+    // The chunks are let go before decoding: a large spec is then held twice at most (bytes, text), not three times.
+    const chunks = s.chunks;
     s.chunks = [];
+    const bytes = Buffer.concat(chunks, s.bytes);
+    chunks.length = 0;
+    s.resolve({ ok: true, text: bytes.toString("utf8") });
     // The rest of the spec's last line belongs to it when blank; otherwise it is the first command line.
     if (s.scalar) return chunk.subarray(end + 1);
     this.specTail = true;
