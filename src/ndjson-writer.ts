@@ -30,8 +30,9 @@ const FIRST_BATCH_BYTES = 256 << 10;
  */
 const BEHIND_TURNS = 3;
 const BEHIND_MS = 250;
-/** Past this many waiting lines the reader counts as behind whatever the timing, so memory stays bounded. */
+/** Past this many waiting lines, or bytes, the reader counts as behind whatever the timing, so memory stays bounded. */
 const MAX_WAITING = 16384;
+const MAX_WAITING_BYTES = 32 << 20;
 
 /**
  * An event may carry (on its prototype) a method under this symbol that returns exactly JSON.stringify(event),
@@ -97,7 +98,7 @@ export class NdjsonWriter implements ByteSink {
     this.inFlightBuffer = null;
     if (error) return;
     // Taken: the reader may have caught up; if not, the next write shows it again.
-    this.behind = this.live >= MAX_WAITING;
+    this.behind = this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES;
     this.pump();
   };
   merged = 0;
@@ -159,7 +160,7 @@ export class NdjsonWriter implements ByteSink {
     this.starts.push(start);
     this.meta.push((session + 1) * 2 + (isStats ? 1 : 0));
     this.live++;
-    if (!this.behind && this.live >= MAX_WAITING) this.fallBehind();
+    if (!this.behind && (this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES)) this.fallBehind();
     // Merged lines are dropped from the buffer once they are half of it: a reader stuck on one write does not
     // make the buffer grow with every STATS.
     if (this.deadBytes > INITIAL_BUFFER_BYTES && this.deadBytes * 2 > this.len) this.compact();

@@ -15,9 +15,7 @@ import { ROOT } from "./lib/procs.mjs";
 
 const dist = (p) => pathToFileURL(join(ROOT, "dist", p)).href;
 const { FrameParser } = await import(dist("mgmt/oracle/string-frame-parser.js")).then((m) => ({ FrameParser: m.StringFrameParser }));
-const BytesParser = (await import(dist("mgmt/frame-parser.js"))).FrameParser;
-const { isPlainFrame, writeFrameJson } = await import(dist("mgmt/frame-json.js"));
-const { REDACTED_FIELDS } = await import(dist("mgmt/field-names.js"));
+const { bytesPath, oraclePath } = await import(dist("mgmt/oracle/differential.js"));
 const { typeFrame } = await import(dist("mgmt/typing.js"));
 const { EVENT_FIELDS } = await import(dist("generated/fields.js"));
 
@@ -90,50 +88,18 @@ for (let k = 0; k < iterations; k++) {
 console.log(`${checked} events checked (${fast} through the fast serializer), ${bad} mismatches`);
 
 // ---- bytes → NDJSON against the previous path ----
-const oracleLine = (frame, sessionIndex) => {
-  const event = typeFrame(frame);
-  for (const key of REDACTED_FIELDS) if (key in event) event[key] = "***";
-  if (sessionIndex !== undefined) event.session_index = sessionIndex;
-  const f = event[LINE];
-  return `${typeof f === "function" ? f.call(event) : JSON.stringify(event)}\n`;
-};
-const sink = { buf: Buffer.alloc(1 << 16), len: 0, ensure(n) {
-  if (this.buf.length - this.len >= n) return;
-  const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.len + n));
-  this.buf.copy(bigger, 0, 0, this.len);
-  this.buf = bigger;
-} };
 let frames = 0;
 let plain = 0;
 let differ = 0;
 function compare(data, sessionIndex) {
-  let want = "";
-  const old = new FrameParser({ onFrame: (f) => (want += oracleLine(f, sessionIndex)), onWarning: () => {} });
-  old.push(data);
-  old.end();
-  sink.len = 0;
-  const parser = new BytesParser({
-    onFrame: (f) => {
-      frames++;
-      if (isPlainFrame(f)) {
-        plain++;
-        writeFrameJson(sink, f, sessionIndex);
-      } else {
-        const line = Buffer.from(oracleLine(f.toFrame(), sessionIndex));
-        sink.ensure(line.length);
-        sink.len += line.copy(sink.buf, sink.len);
-      }
-    },
-    onWarning: () => {},
-  });
+  const want = oraclePath(data, sessionIndex);
   // Cut in two at a random place: frames across chunks take the parser's own buffer.
   const cut = rand(data.length + 1);
-  parser.push(data.subarray(0, cut));
-  parser.push(data.subarray(cut));
-  parser.end();
-  const got = sink.buf.toString("latin1", 0, sink.len);
-  const wanted = Buffer.from(want).toString("latin1");
-  if (got !== wanted && differ++ < 5) console.log(`MISMATCH\n  bytes:  ${JSON.stringify(got)}\n  oracle: ${JSON.stringify(wanted)}`);
+  const got = bytesPath([data.subarray(0, cut), data.subarray(cut)], sessionIndex);
+  frames += got.frames;
+  plain += got.plain;
+  const [g, w] = [got.lines.toString("latin1"), want.lines.toString("latin1")];
+  if ((g !== w || got.frames !== want.frames) && differ++ < 5) console.log(`MISMATCH\n  bytes:  ${JSON.stringify(g)}\n  oracle: ${JSON.stringify(w)}`);
 }
 const transcripts = ["/work/shared/reference/transcripts", join(ROOT, "conformance", "transcripts")].flatMap((dir) => {
   try {

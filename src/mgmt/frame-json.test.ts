@@ -5,93 +5,15 @@ import { readdirSync, readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EVENT_FIELDS } from "../generated/fields.js";
-import { REDACTED_FIELDS } from "./field-names.js";
-import { isPlainFrame, writeFrameJson, type ByteSink } from "./frame-json.js";
-import { FrameParser, type Frame } from "./frame-parser.js";
-import { StringFrameParser } from "./oracle/string-frame-parser.js";
-import { typeFrame } from "./typing.js";
+import { bytesPath, oraclePath, splitAt, type PathRun } from "./oracle/differential.js";
 
-const LINE = Symbol.for("asession.ndjson-line");
 const TRANSCRIPT_DIRS = ["/work/shared/reference/transcripts", new URL("../../conformance/transcripts", import.meta.url).pathname];
 
-class Sink implements ByteSink {
-  buf = Buffer.alloc(16);
-  len = 0;
-  ensure(n: number): void {
-    if (this.buf.length - this.len >= n) return;
-    const bigger = Buffer.alloc(Math.max(this.buf.length * 2, this.len + n));
-    this.buf.copy(bigger, 0, 0, this.len);
-    this.buf = bigger;
-  }
-}
-
-/** The previous path's line for one frame: the typed event, redacted, with session_index, as the writer serialized it. */
-function oracleLine(frame: Frame, sessionIndex: number | undefined): string {
-  const event = typeFrame(frame);
-  for (const key of REDACTED_FIELDS) if (key in event) event[key] = "***";
-  if (sessionIndex !== undefined) event.session_index = sessionIndex;
-  const toLine = (event as unknown as Record<symbol, unknown>)[LINE];
-  return `${typeof toLine === "function" ? (toLine as () => string).call(event) : JSON.stringify(event)}\n`;
-}
-
-interface Run {
-  lines: Buffer;
-  warnings: string[];
-  plain: number;
-}
-
-function newPath(chunks: Buffer[], sessionIndex: number | undefined, max?: number): Run {
-  const sink = new Sink();
-  const warnings: string[] = [];
-  let plain = 0;
-  const parser = new FrameParser({
-    onFrame: (f) => {
-      if (isPlainFrame(f)) {
-        plain++;
-        writeFrameJson(sink, f, sessionIndex);
-      } else {
-        const line = Buffer.from(oracleLine(f.toFrame(), sessionIndex));
-        sink.ensure(line.length);
-        sink.len += line.copy(sink.buf, sink.len);
-      }
-    },
-    onWarning: (w) => warnings.push(w.message),
-    ...(max === undefined ? {} : { maxFrameBytes: max }),
-  });
-  for (const c of chunks) parser.push(c);
-  parser.end();
-  return { lines: Buffer.from(sink.buf.subarray(0, sink.len)), warnings, plain };
-}
-
-function oldPath(data: Buffer, sessionIndex: number | undefined, max?: number): { lines: Buffer; warnings: string[] } {
-  let text = "";
-  const warnings: string[] = [];
-  const parser = new StringFrameParser({
-    onFrame: (f) => (text += oracleLine(f, sessionIndex)),
-    onWarning: (w) => warnings.push(w.message),
-    ...(max === undefined ? {} : { maxFrameBytes: max }),
-  });
-  parser.push(data);
-  parser.end();
-  return { lines: Buffer.from(text), warnings };
-}
-
-function splitAt(data: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => o % (data.length + 1)))].sort((a, b) => a - b);
-  const out: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    out.push(data.subarray(from, cut));
-    from = cut;
-  }
-  out.push(data.subarray(from));
-  return out;
-}
-
-function expectSame(data: Buffer, sessionIndex: number | undefined, offsets: number[] = [], max?: number): Run {
-  const want = oldPath(data, sessionIndex, max);
-  const got = newPath(splitAt(data, offsets), sessionIndex, max);
+function expectSame(data: Buffer, sessionIndex: number | undefined, offsets: number[] = [], max?: number): PathRun {
+  const want = oraclePath(data, sessionIndex, max);
+  const got = bytesPath(splitAt(data, offsets.map((o) => o % (data.length + 1))), sessionIndex, max);
   expect(got.warnings).toEqual(want.warnings);
+  expect(got.frames).toBe(want.frames);
   expect(got.lines.toString("latin1")).toEqual(want.lines.toString("latin1"));
   return got;
 }

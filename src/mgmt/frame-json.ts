@@ -46,7 +46,11 @@ export function isPlainFrame(f: RawFrame): boolean {
 }
 
 const OPEN_TYPE = Buffer.from('{"type":');
-const SESSION_INDEX = Buffer.from(',"session_index":');
+// `,"session_index":N` per N, made once.
+const sessionIndexes: Buffer[] = [];
+function sessionIndexBytes(n: number): Buffer {
+  return (sessionIndexes[n] ??= Buffer.from(`,"session_index":${n}`));
+}
 const TRUE = Buffer.from("true");
 const FALSE = Buffer.from("false");
 const STARS = Buffer.from('"***"');
@@ -89,10 +93,7 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
     else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
     else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
   }
-  if (sessionIndex !== undefined) {
-    o = put(buf, o, SESSION_INDEX);
-    o += buf.write(String(sessionIndex), o, "latin1");
-  }
+  if (sessionIndex !== undefined) o = put(buf, o, sessionIndexBytes(sessionIndex));
   buf[o++] = 0x7d;
   buf[o++] = 0x0a;
   out.len = o;

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { EVENT_FIELDS } from "../generated/fields.js";
 import { escapePath } from "./escape.js";
 import { FrameParser, type FrameWarning, type RawFrame } from "./frame-parser.js";
+import { splitAt } from "./oracle/differential.js";
 
 const TRANSCRIPTS = "/work/shared/reference/transcripts";
 
@@ -29,19 +30,6 @@ function parseChunks(chunks: Buffer[], maxFrameBytes?: number): Parsed {
 
 const parseText = (text: string, maxFrameBytes?: number): Parsed => parseChunks([Buffer.from(text)], maxFrameBytes);
 const codes = (p: Parsed): string[] => p.warnings.map((w) => w.code);
-
-/** Cuts data at the given offsets (any order, duplicates and out-of-range values allowed). */
-function splitAt(data: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => Math.min(Math.max(o, 0), data.length)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(data.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(data.subarray(from));
-  return chunks;
-}
 
 describe("FrameParser: framing rules", () => {
   it.each<[string, string, [string, string][][], string[]]>([
