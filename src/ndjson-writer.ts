@@ -32,7 +32,7 @@ const BEHIND_TURNS = 3;
 const BEHIND_MS = 250;
 /** Past this many waiting lines, or bytes, the reader counts as behind whatever the timing, so memory stays bounded. */
 const MAX_WAITING = 16384;
-const MAX_WAITING_BYTES = 32 << 20;
+const MAX_WAITING_BYTES = 16 << 20;
 
 /**
  * An event may carry (on its prototype) a method under this symbol that returns exactly JSON.stringify(event),
@@ -93,8 +93,9 @@ export class NdjsonWriter implements ByteSink {
     // Taken within a turn: grow fast (x4), since a whole turn's output must fit in one write again before the
     // backlog reaches MAX_WAITING and forces merging with a reader that keeps up.
     if (this.turn - this.inFlightTurn <= 1) this.batchLimit = Math.min(BATCH_BYTES, this.batchLimit * 4);
-    // The stream is done with it: the next spare, unless it grew unusually large.
-    if (this.inFlightBuffer !== null && this.inFlightBuffer.length <= 2 * BATCH_BYTES) this.spare = this.inFlightBuffer;
+    // The stream is done with it: the next spare. Kept whatever its size (bounded by MAX_WAITING_BYTES): a dropped
+    // buffer is memory outside V8's heap that stays until a garbage collection, and this path makes little garbage.
+    if (this.inFlightBuffer !== null) this.spare = this.inFlightBuffer;
     this.inFlightBuffer = null;
     if (error) return;
     // Taken: the reader may have caught up; if not, the next write shows it again.
@@ -144,7 +145,8 @@ export class NdjsonWriter implements ByteSink {
   /** ByteSink: room for n more bytes at buf[len]. */
   ensure(n: number): void {
     if (this.buf.length - this.len >= n) return;
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n + 1024));
+    // x1.5: the buffer is touched only up to what it holds, but every grown copy is garbage until a collection.
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length + (this.buf.length >> 1), this.len + n + 1024));
     this.buf.copy(bigger, 0, 0, this.len);
     this.buf = bigger;
   }
@@ -241,7 +243,7 @@ export class NdjsonWriter implements ByteSink {
     const batchEnd = n === this.starts.length ? this.len : this.starts[n]!;
     const out = this.buf;
     const rest = this.len - batchEnd;
-    const next = this.spare !== null && this.spare.length >= rest ? this.spare : Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, rest * 2));
+    const next = this.spare !== null && this.spare.length >= rest ? this.spare : Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, rest + (rest >> 1)));
     this.spare = null;
     if (rest > 0) out.copy(next, 0, batchEnd, this.len);
     if (n === this.starts.length) {

@@ -10,6 +10,7 @@ import { fieldName, TYPE_ID } from "./field-names.js";
 import type { RawFrame } from "./frame-parser.js";
 import { integerDigits } from "./typing.js";
 import { unescapePath } from "./escape.js";
+import { isPlainAscii } from "./byte-scan.js";
 
 /** A growable output: bytes go to buf[len…); ensure(n) makes room for n more. */
 export interface ByteSink {
@@ -114,37 +115,6 @@ function put(buf: Buffer, o: number, b: Uint8Array): number {
   return o;
 }
 
-// A 32-bit view of the bytes last looked at (a socket chunk or the parser's buffer), for plainAscii.
-let viewOf: Buffer | null = null;
-let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
-let wordsAt = 0;
-
-/**
- * Whether bytes[start, end) is all ASCII with no control character, '"' or '\\': four bytes per step (bit tricks on
- * 32-bit words), for long values where the byte loop of jsonString costs most.
- */
-function plainAscii(bytes: Buffer, start: number, end: number): boolean {
-  if (bytes !== viewOf) {
-    viewOf = bytes;
-    wordsAt = (4 - (bytes.byteOffset & 3)) & 3;
-    words = new Int32Array(bytes.buffer, bytes.byteOffset + wordsAt, Math.max(0, (bytes.length - wordsAt) >> 2));
-  }
-  let i = start;
-  for (; i < end && ((i - wordsAt) & 3) !== 0; i++) if (ACTION[bytes[i]!] !== COPY) return false;
-  for (; i + 4 <= end; i += 4) {
-    const x = words[(i - wordsAt) >> 2]!;
-    const low = ~((x | 0x80808080) - 0x20202020) & 0x80808080; // a byte below 0x20 (x has no high bit there)
-    const q = x ^ 0x22222222;
-    const bs = x ^ 0x5c5c5c5c;
-    // A zero byte in q or bs: '"' or '\\' in x.
-    const quote = ~(((q & 0x7f7f7f7f) + 0x7f7f7f7f) | q) & 0x80808080;
-    const slash = ~(((bs & 0x7f7f7f7f) + 0x7f7f7f7f) | bs) & 0x80808080;
-    if ((x & 0x80808080) | low | quote | slash) return false;
-  }
-  for (; i < end; i++) if (ACTION[bytes[i]!] !== COPY) return false;
-  return true;
-}
-
 /**
  * bytes[start, end) as a JSON string at buf[o] (room ensured by the caller), as JSON.stringify writes the UTF-8
  * decoding of those bytes (after unescapePath for a path); returns the new end. Valid UTF-8 is copied; invalid UTF-8
@@ -153,7 +123,7 @@ function plainAscii(bytes: Buffer, start: number, end: number): boolean {
 function jsonString(buf: Buffer, o: number, bytes: Buffer, start: number, end: number, isPath: boolean): number {
   const at = o;
   buf[o++] = 0x22;
-  if (end - start >= 32 && plainAscii(bytes, start, end)) {
+  if (end - start >= 32 && isPlainAscii(bytes, start, end)) {
     o += bytes.copy(buf, o, start, end);
     buf[o++] = 0x22;
     return o;
