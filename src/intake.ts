@@ -293,8 +293,12 @@ export class InputReader {
     }
     if (end < 0) return null;
     s.done = true;
-    s.resolve(decodeSpec(Buffer.concat(s.chunks, s.bytes), "the session spec on stdin"));
+    // The chunks are let go before decoding: a large spec is then held twice at most (bytes, text), not three times.
+    const chunks = s.chunks;
     s.chunks = [];
+    const bytes = Buffer.concat(chunks, s.bytes);
+    chunks.length = 0;
+    s.resolve(decodeSpec(bytes, "the session spec on stdin"));
     // The rest of the spec's last line belongs to it when blank; otherwise it is the first command line.
     if (s.scalar) return chunk.subarray(end + 1);
     this.specTail = true;

@@ -10,8 +10,10 @@ import type { NdjsonWriter } from "./ndjson-writer.js";
 import type { Logger } from "./log.js";
 import type { AscpEvent } from "./mgmt/typing.js";
 import { ASCP_ERRORS } from "./mgmt/errors.js";
+import type { RawFrame } from "./mgmt/frame-parser.js";
+import { writeFrameJson } from "./mgmt/frame-json.js";
 import { ProgressModel, emptyFacts, FrameKind, type ProgressModelEvent, type ProgressSnapshot, type SessionEnd } from "./progress/model.js";
-import { readFacts } from "./progress/facts.js";
+import { readFacts, readFrameFacts } from "./progress/facts.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
@@ -181,11 +183,17 @@ export class Job {
     const withIndex = this.ascpOnly ? undefined : index;
     return {
       log,
-      event: (event: AscpEvent) => {
-        if (withIndex !== undefined) event.session_index = withIndex;
-        // The raw frame first: the model's FILE_START/FILE_END follow the frame that caused them.
-        const kind = readFacts(event, this.facts);
-        if (!this.engineOnly) writer.write(event, index, kind === FrameKind.STATS);
+      frame: (frame: RawFrame, event: AscpEvent | null) => {
+        // The raw frame first: the model's FILE_START/FILE_END follow the frame that caused them. A frame written from
+        // its bytes gives the model the same facts as its event object would.
+        const kind = event === null ? readFrameFacts(frame, this.facts) : readFacts(event, this.facts);
+        if (!this.engineOnly) {
+          if (event === null) writer.writeWith(writeFrameJson, frame, withIndex, index, kind === FrameKind.STATS);
+          else {
+            if (withIndex !== undefined) event.session_index = withIndex;
+            writer.write(event, index, kind === FrameKind.STATS);
+          }
+        }
         this.model?.frame(index, kind, this.facts);
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {

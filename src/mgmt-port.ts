@@ -12,7 +12,7 @@
 import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
-import { FrameParser, type Frame, type FrameWarning } from "./mgmt/frame-parser.js";
+import { FrameParser, type FrameView, type RawFrame, type FrameWarning } from "./mgmt/frame-parser.js";
 
 export interface Peer {
   socket: net.Socket;
@@ -21,11 +21,11 @@ export interface Peer {
    * What the parser produced before the caller took over (the INIT that proved the peer, and whatever came
    * in the same read, warnings included), in stream order; handle it before anything later.
    */
-  first: ({ frame: Frame } | { warning: FrameWarning })[];
+  first: ({ frame: RawFrame } | { warning: FrameWarning })[];
   /** Resolves when the socket has closed (it may have closed before the caller takes over). */
   closed: Promise<void>;
-  /** Receives this connection's frames from now on (set by the caller). */
-  onFrame: (frame: Frame) => void;
+  /** Receives this connection's frames from now on (set by the caller); a frame is valid during the call only. */
+  onFrame: (frame: RawFrame) => void;
   onWarning: (warning: FrameWarning) => void;
 }
 
@@ -125,7 +125,7 @@ export class MgmtListener {
         if (owner === "other") return refuse("it does not belong to the ascp process we started", false);
         const first: Peer["first"] = [];
         const closed = new Promise<void>((r) => socket.once("close", () => r()));
-        const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame }), onWarning: (warning) => first.push({ warning }) };
+        const peer: Peer = { socket, parser: undefined!, first, closed, onFrame: (frame) => first.push({ frame: frame.copy() }), onWarning: (warning) => first.push({ warning }) };
         let decided = false;
         peer.parser = new FrameParser({
           maxFrameBytes: o.maxFrameBytes,
@@ -137,7 +137,7 @@ export class MgmtListener {
               const why = firstFrameMismatch(frame, o.userStr);
               if (why) return refuse(`${why}; ${owner === "closed" ? "its client closed before /proc could tie it to ascp" : "this system cannot tie a connection to ascp's process"}, so its INIT must carry the -u value ascp was given`, true);
             }
-            first.push({ frame });
+            first.push({ frame: frame.copy() });
             candidates.delete(socket);
             if (owner === "closed") return void unverified.push(peer);
             settle({ kind: "connected", peer });
@@ -154,10 +154,10 @@ export class MgmtListener {
 }
 
 /** Why a first frame is not the INIT of the ascp given `-u userStr`; null when it is. */
-export function firstFrameMismatch(frame: Frame, userStr: string): string | null {
-  const type = field(frame, "Type");
-  if (type !== "INIT") return `its first frame is ${type === undefined ? "untyped" : type}, not INIT`;
-  const got = field(frame, "UserStr");
+export function firstFrameMismatch(frame: FrameView, userStr: string): string | null {
+  const type = frame.type;
+  if (type !== "INIT") return `its first frame is ${type}, not INIT`;
+  const got = frame.text("UserStr");
   if (got === undefined) return "its INIT has no UserStr";
   // Shown cut and JSON-quoted: a stray's text is not ours to print whole.
   if (got !== userStr) return `its INIT carries UserStr ${JSON.stringify(got.length > 40 ? `${got.slice(0, 40)}…` : got)}, not the -u value ascp was given`;
@@ -191,11 +191,6 @@ export function userStringArg(args: readonly string[]): string | undefined {
     }
   }
   return found;
-}
-
-function field(frame: Frame, name: string): string | undefined {
-  const i = frame.names.indexOf(name);
-  return i < 0 ? undefined : frame.values[i];
 }
 
 function isLoopback(address: string | undefined): boolean {

@@ -2,13 +2,16 @@
 //
 // A slow reader must never stall ascp, so stdout is written asynchronously and never blocks the event loop
 // (on Linux, process.stdout writes to a pipe synchronously: a full pipe would freeze the management socket too).
-// Events are serialized at once (a line is far smaller than the event object, and the object dies young) and go
-// out in batches, one write in flight at a time. When the reader falls behind, consecutive STATS of one session
-// replace each other, because they are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a
-// reader that keeps up loses nothing. Every line passes the job's Redactor first (redact.ts): no secret goes out.
+// Events are serialized at once into one output buffer (ascp frames straight from their bytes, see writeWith; other
+// events as JSON text) and go out in batches, one write in flight at a time, each batch the buffer itself. When the
+// reader falls behind, only the newest waiting STATS of a session is kept while no other event of that session came
+// after it, because STATS are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a reader
+// that keeps up loses nothing. Every line passes the job's Redactor (redact.ts): no secret goes out, whichever way
+// the line was made.
 import fs from "node:fs";
 import net from "node:net";
 import type { Writable } from "node:stream";
+import type { ByteSink } from "./mgmt/frame-json.js";
 import { Redactor } from "./redact.js";
 
 /**
@@ -29,8 +32,9 @@ const FIRST_BATCH_BYTES = 256 << 10;
  */
 const BEHIND_TURNS = 3;
 const BEHIND_MS = 250;
-/** Past this many waiting lines the reader counts as behind whatever the timing, so memory stays bounded. */
+/** Past this many waiting lines, or bytes, the reader counts as behind whatever the timing, so memory stays bounded. */
 const MAX_WAITING = 16384;
+const MAX_WAITING_BYTES = 16 << 20;
 
 /**
  * An event may carry (on its prototype) a method under this symbol that returns exactly JSON.stringify(event),
@@ -40,22 +44,29 @@ const NDJSON_LINE = Symbol.for("asession.ndjson-line");
 
 function jsonText(event: object): string {
   const toLine = (event as { [NDJSON_LINE]?: unknown })[NDJSON_LINE];
-  if (typeof toLine !== "function") return JSON.stringify(event);
-  const text = (toLine as () => string).call(event);
-  // Built by concatenation, the text is a rope of ~50 pieces: flattened now (ToNumber flattens it in place), a
-  // waiting line is one string instead of ~50 heap objects, and the encode later copies it once.
-  void ((text as unknown as number) | 0);
-  return text;
+  return typeof toLine === "function" ? (toLine as () => string).call(event) : JSON.stringify(event);
 }
 
-export class NdjsonWriter {
+/** First size of the two output buffers; they grow to the largest backlog seen. */
+const INITIAL_BUFFER_BYTES = 256 << 10;
+/** A line merged away. */
+const DEAD = -1;
+
+/** Writes one line (with its LF) into a ByteSink; the writer's own sink, so no copy per line. */
+export type LineEncoder<A, B> = (out: ByteSink, a: A, b: B) => void;
+
+export class NdjsonWriter implements ByteSink {
   private readonly stream: Writable;
-  // Serialized lines not yet written: lines[head..]; "" marks a STATS merged away. Indices never shift while
-  // lines wait (see compact()). meta: (session + 1) * 2 + (STATS ? 1 : 0), for merging.
-  private lines: string[] = [];
+  // Waiting lines, as bytes: buf[0, len), line i from starts[i] to starts[i + 1] (or len). meta[i]:
+  // (session + 1) * 2 + (STATS ? 1 : 0) for merging, DEAD once merged away. A batch is handed to the stream as
+  // buf itself (no copy) and the other buffer takes its place; only lines past the batch are copied over.
+  buf: Buffer = Buffer.allocUnsafe(INITIAL_BUFFER_BYTES);
+  len = 0;
+  private starts: number[] = [];
   private meta: number[] = [];
-  private head = 0;
-  /** Index in `lines` of the last STATS of a session, while no later event of that session is queued. */
+  private live = 0;
+  private deadBytes = 0;
+  /** Index of the last STATS of a session, while no later event of that session is waiting. */
   private lastStats = new Map<number, number>();
   private inFlight = false;
   private inFlightBuffer: Buffer | null = null;
@@ -84,12 +95,13 @@ export class NdjsonWriter {
     // Taken within a turn: grow fast (x4), since a whole turn's output must fit in one write again before the
     // backlog reaches MAX_WAITING and forces merging with a reader that keeps up.
     if (this.turn - this.inFlightTurn <= 1) this.batchLimit = Math.min(BATCH_BYTES, this.batchLimit * 4);
-    // The stream is done with it: reused for the next batch unless it grew unusually large.
-    if (this.inFlightBuffer !== null && this.inFlightBuffer.length <= 2 * BATCH_BYTES) this.spare = this.inFlightBuffer;
+    // The stream is done with it: the next spare. Kept whatever its size (bounded by MAX_WAITING_BYTES): a dropped
+    // buffer is memory outside V8's heap that stays until a garbage collection, and this path makes little garbage.
+    if (this.inFlightBuffer !== null) this.spare = this.inFlightBuffer;
     this.inFlightBuffer = null;
     if (error) return;
     // Taken: the reader may have caught up; if not, the next write shows it again.
-    this.behind = this.waiting() >= MAX_WAITING;
+    this.behind = this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES;
     this.pump();
   };
   merged = 0;
@@ -118,25 +130,65 @@ export class NdjsonWriter {
 
   /** Nothing queued and no write in flight: everything written so far is with the OS (or the reader is gone). */
   get drained(): boolean {
-    return this.broken || (!this.inFlight && this.head === this.lines.length);
+    return this.broken || (!this.inFlight && this.starts.length === 0);
   }
 
   /** Queues one event; `session` groups STATS for merging (-1 for engine events without a session). */
   write(event: object, session = -1, isStats = false): void {
     if (this.broken) return;
-    const line = `${this.redactor.line(jsonText(event))}\n`;
+    const start = this.len;
+    this.appendLine(this.redactor.line(jsonText(event)));
+    this.enqueue(start, session, isStats);
+  }
+
+  /** Queues one line that encode(this, a, b) writes straight into the output buffer, LF included. */
+  writeWith<A, B>(encode: LineEncoder<A, B>, a: A, b: B, session: number, isStats: boolean): void {
+    if (this.broken) return;
+    const start = this.len;
+    encode(this, a, b);
+    // The same guarantee as write(): the encoder writes the text JSON.stringify would, so a line with a secret's
+    // spelling in it is masked as that text would be. Nothing to look for when the spec has no secret.
+    if (!this.redactor.empty) {
+      const masked = this.redactor.lineBytes(this.buf, start, this.len - 1);
+      if (masked !== null) {
+        this.len = start;
+        this.appendLine(masked);
+      }
+    }
+    this.enqueue(start, session, isStats);
+  }
+
+  /** text and its LF at buf[len]. */
+  private appendLine(text: string): void {
+    this.ensure(text.length * 3 + 1);
+    this.len += this.buf.write(text, this.len);
+    this.buf[this.len++] = 0x0a;
+  }
+
+  /** ByteSink: room for n more bytes at buf[len]. */
+  ensure(n: number): void {
+    if (this.buf.length - this.len >= n) return;
+    // x1.5: the buffer is touched only up to what it holds, but every grown copy is garbage until a collection.
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length + (this.buf.length >> 1), this.len + n + 1024));
+    this.buf.copy(bigger, 0, 0, this.len);
+    this.buf = bigger;
+  }
+
+  private enqueue(start: number, session: number, isStats: boolean): void {
+    const index = this.starts.length;
     if (isStats) {
       const at = this.lastStats.get(session);
-      if (this.behind && at !== undefined && at >= this.head) {
-        this.lines[at] = line;
-        this.merged++;
-        return;
-      }
-      this.lastStats.set(session, this.lines.length);
+      // Behind: the newest STATS of a session is the only one worth sending (they are cumulative).
+      if (this.behind && at !== undefined) this.kill(at, at + 1 < index ? this.starts[at + 1]! : start);
+      this.lastStats.set(session, index);
     } else this.lastStats.delete(session);
-    this.lines.push(line);
+    this.starts.push(start);
     this.meta.push((session + 1) * 2 + (isStats ? 1 : 0));
-    if (!this.behind && this.waiting() >= MAX_WAITING) this.fallBehind();
+    this.live++;
+    if (!this.behind && (this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES)) this.fallBehind();
+    // Merged lines are dropped from the buffer once they are half of it: a reader stuck on one write does not
+    // make the buffer grow with every STATS.
+    if (this.deadBytes > INITIAL_BUFFER_BYTES && this.deadBytes * 2 > this.len) this.compact();
     if (!this.scheduled) {
       this.scheduled = true;
       // After the current batch of socket data: one write per batch, still within a millisecond.
@@ -144,8 +196,17 @@ export class NdjsonWriter {
     }
   }
 
-  private waiting(): number {
-    return this.lines.length - this.head;
+  private end(i: number): number {
+    return i + 1 < this.starts.length ? this.starts[i + 1]! : this.len;
+  }
+
+  /** Line i, ending at `end`, merged away. */
+  private kill(i: number, end = this.end(i)): void {
+    if (this.meta[i] === DEAD) return;
+    this.meta[i] = DEAD;
+    this.deadBytes += end - this.starts[i]!;
+    this.live--;
+    this.merged++;
   }
 
   /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
@@ -154,72 +215,82 @@ export class NdjsonWriter {
     // From the newest back: a STATS with a later STATS of its session and no other event of that session in
     // between is superseded.
     const laterStats = new Set<number>();
-    for (let i = this.lines.length - 1; i >= this.head; i--) {
-      const session = this.meta[i]! >> 1;
-      if ((this.meta[i]! & 1) === 0) laterStats.delete(session);
+    for (let i = this.starts.length - 1; i >= 0; i--) {
+      const m = this.meta[i]!;
+      if (m === DEAD) continue;
+      const session = m >> 1;
+      if ((m & 1) === 0) laterStats.delete(session);
       else if (!laterStats.has(session)) laterStats.add(session);
-      else if (this.lines[i] !== "") {
-        this.lines[i] = "";
-        this.merged++;
-      }
+      else this.kill(i);
     }
+  }
+
+  /** Drops merged lines from the buffer (moving the others down) and renumbers the lines. */
+  private compact(): void {
+    const starts: number[] = [];
+    const meta: number[] = [];
+    const renumber = new Map<number, number>();
+    let o = 0;
+    for (let i = 0; i < this.starts.length; i++) {
+      if (this.meta[i] === DEAD) continue;
+      const from = this.starts[i]!;
+      const to = this.end(i);
+      if (from !== o) this.buf.copyWithin(o, from, to);
+      renumber.set(i, starts.length);
+      starts.push(o);
+      meta.push(this.meta[i]!);
+      o += to - from;
+    }
+    for (const [session, at] of this.lastStats) {
+      const now = renumber.get(at);
+      if (now === undefined) this.lastStats.delete(session);
+      else this.lastStats.set(session, now);
+    }
+    this.starts = starts;
+    this.meta = meta;
+    this.len = o;
+    this.deadBytes = 0;
   }
 
   /** Hands waiting lines to the stream as one write, unless a write is still in flight. */
   private pump(): void {
-    if (this.inFlight || this.broken || this.head === this.lines.length) return;
-    const lines = this.lines;
+    if (this.inFlight || this.broken || this.starts.length === 0) return;
+    if (this.deadBytes > 0) this.compact();
     const limit = this.behind ? BEHIND_BATCH_BYTES : this.batchLimit;
-    let end = this.head;
-    let chars = 0;
-    for (; end < lines.length && chars < limit; end++) chars += lines[end]!.length;
-    // Encoded straight into one buffer: concatenating the lines first would build a rope that the write then has
-    // to flatten and encode again. Sized for ASCII (JSON of ascp's frames nearly always is), grown when not.
-    // One write is in flight at a time, so one buffer serves every batch: fresh buffers per batch would pile up
-    // (tens of MB) until a full GC frees them.
-    let buf = this.spare !== null && this.spare.length >= chars + 1024 ? this.spare : Buffer.allocUnsafe(chars + 1024);
-    this.spare = null;
-    let off = 0;
-    for (let i = this.head; i < end; i++) {
-      const line = lines[i]!;
-      if (line === "") continue;
-      if (buf.length - off < line.length * 3) {
-        const need = Buffer.byteLength(line);
-        if (buf.length - off < need) {
-          const bigger = Buffer.allocUnsafe(Math.max(buf.length * 2, off + need + 1024));
-          buf.copy(bigger, 0, 0, off);
-          buf = bigger;
-        }
-      }
-      off += buf.write(line, off);
-      lines[i] = "";
-      this.written++;
+    // Lines [0, n) go: those that start within the limit (at least one).
+    let n = this.starts.length;
+    if (this.len > limit) {
+      n = 1;
+      while (n < this.starts.length && this.starts[n]! < limit) n++;
     }
-    this.head = end;
-    if (end === lines.length) {
-      this.lines = [];
+    const batchEnd = n === this.starts.length ? this.len : this.starts[n]!;
+    const out = this.buf;
+    const rest = this.len - batchEnd;
+    const next = this.spare !== null && this.spare.length >= rest ? this.spare : Buffer.allocUnsafe(Math.max(INITIAL_BUFFER_BYTES, rest + (rest >> 1)));
+    this.spare = null;
+    if (rest > 0) out.copy(next, 0, batchEnd, this.len);
+    if (n === this.starts.length) {
+      this.starts = [];
       this.meta = [];
-      this.head = 0;
       this.lastStats.clear();
-    } else if (end >= 4096 && end * 2 >= lines.length) this.compact();
-    if (off === 0) return;
+    } else {
+      this.starts = this.starts.slice(n).map((s) => s - batchEnd);
+      this.meta = this.meta.slice(n);
+      for (const [session, at] of this.lastStats) {
+        if (at < n) this.lastStats.delete(session);
+        else this.lastStats.set(session, at - n);
+      }
+    }
+    this.buf = next;
+    this.len = rest;
+    this.live -= n;
+    this.written += n;
+    if (batchEnd === 0) return;
     this.inFlight = true;
     this.inFlightSince = performance.now();
     this.inFlightTurn = this.turn;
-    this.inFlightBuffer = buf;
-    this.stream.write(buf.subarray(0, off), this.afterWrite);
-  }
-
-  /** Drops the written prefix of a queue that never empties (a reader that lags for good). */
-  private compact(): void {
-    const shift = this.head;
-    this.lines = this.lines.slice(shift);
-    this.meta = this.meta.slice(shift);
-    this.head = 0;
-    for (const [session, at] of this.lastStats) {
-      if (at < shift) this.lastStats.delete(session);
-      else this.lastStats.set(session, at - shift);
-    }
+    this.inFlightBuffer = out;
+    this.stream.write(out.subarray(0, batchEnd), this.afterWrite);
   }
 
   /** Writes everything queued, then ends the stream; resolves when the bytes are handed to the OS (or the reader is gone). */
@@ -229,7 +300,7 @@ export class NdjsonWriter {
       const wait = () => {
         if (this.broken) return resolve();
         this.pump();
-        if (!this.inFlight && this.head === this.lines.length) return void this.stream.end(() => resolve());
+        if (!this.inFlight && this.starts.length === 0) return void this.stream.end(() => resolve());
         setTimeout(wait, 5);
       };
       wait();
@@ -239,9 +310,11 @@ export class NdjsonWriter {
   private markBroken(): void {
     if (this.broken) return;
     this.broken = true;
-    this.lines = [];
+    this.starts = [];
     this.meta = [];
-    this.head = 0;
+    this.len = 0;
+    this.live = 0;
+    this.deadBytes = 0;
     this.lastStats.clear();
     this.brokenHandler();
   }

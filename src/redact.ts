@@ -60,8 +60,9 @@ const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
 export class Redactor {
   /** Spellings masked wherever they occur. */
   private long: string[] = [];
-  /** Same, as they look inside a JSON string (for the fast test on a serialized line). */
+  /** Same, as they look inside a JSON string (for the fast test on a serialized line), and as UTF-8 bytes. */
   private longInJson: string[] = [];
+  private longInJsonBytes: Buffer[] = [];
   /** Short spellings, masked as whole tokens. */
   private short: RegExp | null = null;
   private shortForms: string[] = [];
@@ -81,6 +82,7 @@ export class Redactor {
     // Longest first, so a secret that contains another is masked whole.
     this.long.sort((a, b) => b.length - a.length);
     this.longInJson.sort((a, b) => b.length - a.length);
+    this.longInJsonBytes = this.longInJson.map((form) => Buffer.from(form));
     if (this.shortForms.length > 0) {
       const alternatives = [...this.shortForms].sort((a, b) => b.length - a.length).map(escapeRegExp).join("|");
       this.short = new RegExp(`(?<![\\p{L}\\p{N}_])(?:${alternatives})(?![\\p{L}\\p{N}_])`, "gu");
@@ -111,6 +113,20 @@ export class Redactor {
   line(json: string): string {
     if (this.empty || !this.mayHold(json)) return json;
     return JSON.stringify(this.value(JSON.parse(json) as unknown, ""));
+  }
+
+  /**
+   * line() for a serialized line given as UTF-8 bytes buf[start, end) (written straight from an ascp frame's bytes):
+   * the masked text when a secret may be in it, null when the bytes can go out as they are. The long spellings are
+   * looked for in the bytes themselves (no string per line); short ones need the text.
+   */
+  lineBytes(buf: Buffer, start: number, end: number): string | null {
+    if (this.empty) return null;
+    const bytes = buf.subarray(start, end);
+    const may = this.longInJsonBytes.some((form) => bytes.includes(form));
+    if (!may && this.short === null) return null;
+    const json = bytes.toString("utf8");
+    return may || this.mayHold(json) ? this.line(json) : null;
   }
 
   private mayHold(json: string): boolean {

@@ -4,8 +4,10 @@ import { randomBytes } from "node:crypto";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
 import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
 import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";
-import type { Frame, FrameWarning } from "./mgmt/frame-parser.js";
+import type { FrameWarning, RawFrame } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
+import { isPlainFrame } from "./mgmt/frame-json.js";
+import { REDACTED_FIELDS } from "./mgmt/field-names.js";
 import { ascpError } from "./mgmt/errors.js";
 import { sessionArgvWithOrigins, type Plan } from "./plan/plan.js";
 import type { Logger } from "./log.js";
@@ -35,8 +37,11 @@ export interface SessionConfig {
 }
 
 export interface SessionHooks {
-  /** ascp events of this session (the job adds session_index). */
-  event(event: AscpEvent): void;
+  /**
+   * Every ascp frame of this session, in order (the job writes it, adding session_index). `event` is the frame as
+   * an object when it must be written from one (not plain, see mgmt/frame-json.ts), else null: written from its bytes.
+   */
+  frame(frame: RawFrame, event: AscpEvent | null): void;
   spawned(info: { attempt: number; pid: number; argv: string[] }): void;
   retrying(info: { attempt: number; code: number; name: string; message: string; delaySec: number }): void;
   warning(code: string, message: string): void;
@@ -53,8 +58,6 @@ type AttemptEnd =
   | { kind: "aborted"; failure: ErrorInfo; exit: ProcessExit | null };
 
 const { USER_CANCEL, SOME_FILE_ERRS } = ASCP_CODE;
-/** Dictionary fields that can carry a credential back from ascp. */
-const ECHOED_SECRETS = ["cookie", "token", "password"] as const;
 const { CONNECTION_LOST } = ASCP_CODE;
 const EXITED_ACCEPT_MS = 200;
 
@@ -226,21 +229,26 @@ export class SessionRunner {
     // After DONE or ERROR, ascp has nothing more to say: it gets graceMs to close and exit, not forever.
     let wakeTerminal!: () => void;
     const terminalSeen = new Promise<void>((r) => (wakeTerminal = r));
-    const onFrame = (frame: Frame) => {
-      const event = typeFrame(frame);
+    const onFrame = (frame: RawFrame) => {
+      const plain = isPlainFrame(frame);
+      // An object only for what the engine reasons about: a plain STATS is written from its bytes, and its byte
+      // counts read from them (the same numbers typing.ts gives a plain frame).
+      const event = plain && frame.type === "STATS" ? null : typed(frame);
+      const type = event === null ? frame.type : event.type;
       // A Type ascp never uses but our own events do would be mistaken for ours downstream.
-      if (ENGINE_EVENT_TYPES.has(event.type)) {
-        this.hooks.warning("malformed_frame", `ascp sent a frame of type ${event.type}, which only asession itself emits; dropped`);
+      if (ENGINE_EVENT_TYPES.has(type)) {
+        this.hooks.warning("malformed_frame", `ascp sent a frame of type ${type}, which only asession itself emits; dropped`);
         return;
       }
-      // ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout.
-      for (const key of ECHOED_SECRETS) if (key in event) event[key] = "***";
-      this.track(event);
-      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
-        terminal = event;
-        wakeTerminal();
+      if (event === null) this.trackBytes(frame.int("TransferBytes"), frame.int("FileBytes"));
+      else {
+        this.track(event);
+        if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
+          terminal = event;
+          wakeTerminal();
+        }
       }
-      this.hooks.event(event);
+      this.hooks.frame(frame, plain ? null : event);
     };
     const onWarning = (w: FrameWarning) => this.hooks.warning(w.code, w.message);
     for (const item of peer.first.splice(0)) "frame" in item ? onFrame(item.frame) : onWarning(item.warning);
@@ -299,8 +307,12 @@ export class SessionRunner {
         this.done = event;
         break;
     }
-    if (typeof event.transfer_bytes === "number" && event.transfer_bytes > this.transferBytes) this.transferBytes = event.transfer_bytes;
-    if (typeof event.file_bytes === "number" && event.file_bytes > this.fileBytes) this.fileBytes = event.file_bytes;
+    this.trackBytes(event.transfer_bytes, event.file_bytes);
+  }
+
+  private trackBytes(transferBytes: unknown, fileBytes: unknown): void {
+    if (typeof transferBytes === "number" && transferBytes > this.transferBytes) this.transferBytes = transferBytes;
+    if (typeof fileBytes === "number" && fileBytes > this.fileBytes) this.fileBytes = fileBytes;
   }
 
   private failureOf(end: AttemptEnd): ErrorInfo | null {
@@ -368,6 +380,13 @@ export class SessionRunner {
     if (error && this.proc?.stderrTail) out.stderr_tail = this.proc.stderrTail;
     return out;
   }
+}
+
+/** The frame as typing.ts's event; ascp may echo credentials (Cookie in INIT, say): secrets never reach stdout. */
+function typed(frame: RawFrame): AscpEvent {
+  const event = typeFrame(frame.toFrame());
+  for (const key of REDACTED_FIELDS) if (key in event) event[key] = "***";
+  return event;
 }
 
 function describeExit(exit: ProcessExit | null): string {

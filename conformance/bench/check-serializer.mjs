@@ -3,13 +3,19 @@
 // against JSON.stringify: random frames (names from the dictionary and made up, values with quotes, backslashes,
 // control characters, escapes, non-ASCII, numbers out of range), then the mutations the engine and its users make
 // (session_index added, values changed or removed, keys deleted and re-added, nested values).
+// Then the hot path against that one: frames written from their bytes (src/mgmt/frame-json.ts, after the byte-level
+// parser) must be byte-identical to the previous parser (src/mgmt/oracle/) + typing + redaction + session_index +
+// serializer, over the captured transcripts and random frames (invalid UTF-8 included). The same differential check
+// runs in CI as src/mgmt/frame-json.test.ts (fast-check).
 //   node conformance/bench/check-serializer.mjs [iterations]   (after npm run build)
+import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { ROOT } from "./lib/procs.mjs";
 
 const dist = (p) => pathToFileURL(join(ROOT, "dist", p)).href;
-const { FrameParser } = await import(dist("mgmt/frame-parser.js"));
+const { FrameParser } = await import(dist("mgmt/oracle/string-frame-parser.js")).then((m) => ({ FrameParser: m.StringFrameParser }));
+const { bytesPath, oraclePath } = await import(dist("mgmt/oracle/differential.js"));
 const { typeFrame } = await import(dist("mgmt/typing.js"));
 const { EVENT_FIELDS } = await import(dist("generated/fields.js"));
 
@@ -80,4 +86,39 @@ for (let k = 0; k < iterations; k++) {
   parser.end();
 }
 console.log(`${checked} events checked (${fast} through the fast serializer), ${bad} mismatches`);
-process.exit(bad === 0 && fast > 0 ? 0 : 1);
+
+// ---- bytes → NDJSON against the previous path ----
+let frames = 0;
+let plain = 0;
+let differ = 0;
+function compare(data, sessionIndex) {
+  const want = oraclePath(data, sessionIndex);
+  // Cut in two at a random place: frames across chunks take the parser's own buffer.
+  const cut = rand(data.length + 1);
+  const got = bytesPath([data.subarray(0, cut), data.subarray(cut)], sessionIndex);
+  frames += got.frames;
+  plain += got.plain;
+  const [g, w] = [got.lines.toString("latin1"), want.lines.toString("latin1")];
+  if ((g !== w || got.frames !== want.frames) && differ++ < 5) console.log(`MISMATCH\n  bytes:  ${JSON.stringify(g)}\n  oracle: ${JSON.stringify(w)}`);
+}
+const transcripts = ["/work/shared/reference/transcripts", join(ROOT, "conformance", "transcripts")].flatMap((dir) => {
+  try {
+    return readdirSync(dir).filter((f) => f.endsWith(".txt")).map((f) => readFileSync(join(dir, f)));
+  } catch {
+    return [];
+  }
+});
+for (const data of transcripts) for (const si of [undefined, 0, 7]) compare(data, si);
+const bytePieces = [...pieces.map((p) => Buffer.from(p)), Buffer.from([0x80]), Buffer.from([0xc3]), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from([0xff, 0x1b, 0x6e]), Buffer.from("\r")];
+for (let k = 0; k < iterations; k++) {
+  const parts = [Buffer.from("FASPMGR 2\n")];
+  for (const name of pick(shapes)) {
+    const value = name === "Type" ? Buffer.from(pick(["STATS", "STOP", "X\"Y", "é"])) : Buffer.concat([pick(bytePieces), pick(bytePieces)]);
+    parts.push(Buffer.from(`${name}: `), value, Buffer.from("\n"));
+  }
+  parts.push(Buffer.from("\n"));
+  const frame = Buffer.concat(parts);
+  compare(Buffer.concat([frame, frame]), rand(3) === 0 ? undefined : rand(5));
+}
+console.log(`${frames} frames written from their bytes or typed (${plain} from their bytes), ${transcripts.length} transcripts, ${differ} mismatches`);
+process.exit(bad === 0 && fast > 0 && differ === 0 && plain > 0 ? 0 : 1);

@@ -10,7 +10,7 @@ const TRANSCRIPTS = "/work/shared/reference/transcripts";
 function parseAll(text: string): { frames: Frame[]; warnings: string[] } {
   const frames: Frame[] = [];
   const warnings: string[] = [];
-  const parser = new FrameParser({ onFrame: (f) => frames.push(f), onWarning: (w) => warnings.push(w.code) });
+  const parser = new FrameParser({ onFrame: (f) => frames.push(f.toFrame()), onWarning: (w) => warnings.push(w.code) });
   parser.push(Buffer.from(text));
   parser.end();
   return { frames, warnings };

@@ -3,7 +3,8 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EVENT_FIELDS } from "../generated/fields.js";
 import { escapePath } from "./escape.js";
-import { FrameParser, type Frame, type FrameWarning } from "./frame-parser.js";
+import { FrameParser, type FrameWarning, type RawFrame } from "./frame-parser.js";
+import { splitAt } from "./oracle/differential.js";
 
 const TRANSCRIPTS = "/work/shared/reference/transcripts";
 
@@ -15,7 +16,10 @@ interface Parsed {
 function parseChunks(chunks: Buffer[], maxFrameBytes?: number): Parsed {
   const out: Parsed = { frames: [], warnings: [] };
   const parser = new FrameParser({
-    onFrame: (f) => out.frames.push(f.names.map((n, i) => [n, f.values[i]!])),
+    onFrame: (f) => {
+      const { names, values } = f.toFrame();
+      out.frames.push(names.map((n, i) => [n, values[i]!]));
+    },
     onWarning: (w) => out.warnings.push(w),
     ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }),
   });
@@ -26,19 +30,6 @@ function parseChunks(chunks: Buffer[], maxFrameBytes?: number): Parsed {
 
 const parseText = (text: string, maxFrameBytes?: number): Parsed => parseChunks([Buffer.from(text)], maxFrameBytes);
 const codes = (p: Parsed): string[] => p.warnings.map((w) => w.code);
-
-/** Cuts data at the given offsets (any order, duplicates and out-of-range values allowed). */
-function splitAt(data: Buffer, offsets: number[]): Buffer[] {
-  const cuts = [...new Set(offsets.map((o) => Math.min(Math.max(o, 0), data.length)))].sort((a, b) => a - b);
-  const chunks: Buffer[] = [];
-  let from = 0;
-  for (const cut of cuts) {
-    chunks.push(data.subarray(from, cut));
-    from = cut;
-  }
-  chunks.push(data.subarray(from));
-  return chunks;
-}
 
 describe("FrameParser: framing rules", () => {
   it.each<[string, string, [string, string][][], string[]]>([
@@ -77,24 +68,40 @@ describe("FrameParser: framing rules", () => {
     expect(codes(parsed)).toEqual(warnings);
   });
 
-  it("frames with the names of the previous frame share its names array; others get their own", () => {
-    const frames: Frame[] = [];
-    const parser = new FrameParser({ onFrame: (f) => frames.push(f), onWarning: () => {} });
-    const text = ["Type: STATS\nSize: 1\n", "Type: STATS\nSize: 2\n", "Type: STATS\n", "Type: STATS\nLoss: 3\n", "Type: STATS\nLoss: 4\n"]
+  it("delivers every frame in one reused view, read through FrameView by native name (last value wins)", () => {
+    const seen: [string, number | undefined, string | undefined, string | undefined][] = [];
+    const views = new Set<RawFrame>();
+    const parser = new FrameParser({
+      onFrame: (f) => {
+        views.add(f);
+        seen.push([f.type, f.int("Size"), f.text("Loss"), f.path("File")]);
+      },
+      onWarning: () => {},
+    });
+    const text = ["Type: STATS\nSize: 1\n", "Type: STATS\nSize: 9007199254740993\nFile: a\x1bnb\n", "Type: STOP\nLoss: 3\nLoss: 4\nSize: -007\n"]
       .map((body) => `FASPMGR 2\n${body}\n`)
       .join("");
-    parser.push(Buffer.from(text));
-    expect(frames.map((f) => [f.names, f.values])).toEqual([
-      [["Type", "Size"], ["STATS", "1"]],
-      [["Type", "Size"], ["STATS", "2"]],
-      [["Type"], ["STATS"]],
-      [["Type", "Loss"], ["STATS", "3"]],
-      [["Type", "Loss"], ["STATS", "4"]],
+    const data = Buffer.from(text);
+    // Cut inside the second frame: its bytes are moved to the parser's own buffer, offsets with them.
+    parser.push(data.subarray(0, 40));
+    parser.push(data.subarray(40));
+    expect(seen).toEqual([
+      ["STATS", 1, undefined, undefined],
+      ["STATS", undefined, undefined, "a\nb"],
+      ["STOP", -7, "4", undefined],
     ]);
-    expect(frames[1]!.names).toBe(frames[0]!.names);
-    expect(frames[2]!.names).not.toBe(frames[1]!.names);
-    expect(frames[3]!.names).not.toBe(frames[2]!.names);
-    expect(frames[4]!.names).toBe(frames[3]!.names);
+    expect(views.size).toBe(1);
+  });
+
+  it("copy() keeps a frame after the call", () => {
+    const kept: RawFrame[] = [];
+    const parser = new FrameParser({ onFrame: (f) => kept.push(f.copy()), onWarning: () => {} });
+    parser.push(Buffer.from("FASPMGR 2\nType: INIT\nUserStr: n1\n\nFASPMGR 2\nType: STATS\nSize: 5\n\n"));
+    expect(kept.map((f) => f.toFrame())).toEqual([
+      { names: ["Type", "UserStr"], values: ["INIT", "n1"] },
+      { names: ["Type", "Size"], values: ["STATS", "5"] },
+    ]);
+    expect(kept[0]!.text("UserStr")).toBe("n1");
   });
 
   it("names the line and the dropped type in warnings", () => {
@@ -134,11 +141,11 @@ describe("FrameParser: framing rules", () => {
     const chunk = Buffer.alloc(64 * 1024, 0x61);
     parser.push(Buffer.from("FASPMGR 2\nType: A\nX: "));
     for (let i = 0; i < 64; i++) parser.push(chunk); // 4 MiB without LF
-    const state = parser as unknown as { partialBytes: number };
-    expect(state.partialBytes).toBeLessThanOrEqual(limit);
+    const state = parser as unknown as { carry: Buffer };
+    expect(state.carry.length).toBeLessThanOrEqual(2 * limit);
     const frames: string[] = [];
     const warnings: string[] = [];
-    const fresh = new FrameParser({ onFrame: (f) => frames.push(f.values[0]!), onWarning: (w) => warnings.push(w.code) });
+    const fresh = new FrameParser({ onFrame: (f) => frames.push(f.type), onWarning: (w) => warnings.push(w.code) });
     fresh.push(Buffer.from("FASPMGR 2\nType: A\nX: "));
     for (let i = 0; i < 64; i++) fresh.push(chunk);
     fresh.push(Buffer.from("\nY: 1\n\nFASPMGR 2\nType: B\n\n"));

@@ -1,13 +1,33 @@
-import { isAscii } from "node:buffer";
+// Incremental parser of the management stream (docs/protocol.md §7.2), on bytes: a frame is delivered as a RawFrame, a view
+// of offsets into the bytes it came in (the socket's chunk, or the parser's one growing buffer for a frame cut by a
+// chunk boundary). No string and no object is made per frame or per field: field names become small integers
+// (field-names.ts), the Type value an interned string.
+//
+// RawFrame is also a FrameView for readers of a few fields (the peer check in mgmt-port.ts, a STATS's byte counts in
+// session-runner.ts): `type`, and `int`, `text`, `path` of a field by its native name (the last occurrence, as typing.ts keeps the last value), decoded
+// only when asked. A RawFrame is valid during the onFrame call only: the parser reuses it and its bytes for the
+// next frame; copy() gives one to keep.
+import { FNV_OFFSET, FNV_PRIME, TYPE_ID, fieldName, fieldNameId, idOfNative, nameBytes, typeText } from "./field-names.js";
+import { unescapePath } from "./escape.js";
+import { indexOfLF } from "./byte-scan.js";
+import { integerAt } from "./typing.js";
 
-/**
- * One management frame: field names and values in frame order (parallel arrays, repeats kept).
- * A frame with the same names as the previous one shares its names array (so typing can cache per
- * shape): never mutate it.
- */
+/** One management frame as strings: names and values in frame order (parallel arrays, repeats kept). */
 export interface Frame {
   readonly names: readonly string[];
   readonly values: readonly string[];
+}
+
+/** What per-frame hooks read of a frame, decoded on demand (see the top of this file). */
+export interface FrameView {
+  /** The Type field's value ("STATS", "STOP", …). */
+  readonly type: string;
+  /** A field's value as typing.ts reads an integer (base 10, optional '-', within Number.MAX_SAFE_INTEGER), else undefined. */
+  int(native: string): number | undefined;
+  /** A field's value as sent (UTF-8 decoded), undefined when the frame has no such field. */
+  text(native: string): string | undefined;
+  /** A path field's value with the protocol's escapes undone (escape.ts), undefined when absent. */
+  path(native: string): string | undefined;
 }
 
 export type FrameWarningCode = "frame_dropped" | "malformed_frame" | "frame_too_long";
@@ -18,7 +38,7 @@ export interface FrameWarning {
 }
 
 export interface FrameParserOptions {
-  onFrame: (frame: Frame) => void;
+  onFrame: (frame: RawFrame) => void;
   onWarning: (warning: FrameWarning) => void;
   /** Longest accepted line, and longest accepted frame (header + field lines), in bytes. Default 1 MiB. */
   maxFrameBytes?: number;
@@ -29,22 +49,130 @@ export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 const LF = 0x0a;
 const CR = 0x0d;
 const SPACE = 0x20;
+const COLON = 0x3a;
 // Any line starting with this is a header: ascp sends "FASPMGR 2"; the Go fixture has "FASPMGR2".
-const HEADER = "FASPMGR";
-const HEADER_FIRST = HEADER.charCodeAt(0);
+const HEADER = Buffer.from("FASPMGR");
 
-// text.startsWith(part, at) without its cost (measured: V8 is slow on startsWith with a position).
-function sameAt(text: string, at: number, part: string): boolean {
-  for (let i = 0; i < part.length; i++) if (text.charCodeAt(at + i) !== part.charCodeAt(i)) return false;
+function isHeader(data: Buffer, at: number): boolean {
+  for (let i = 1; i < HEADER.length; i++) if (data[at + i] !== HEADER[i]) return false;
   return true;
 }
 
+function grown(a: Int32Array): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(a.length * 2);
+  b.set(a);
+  return b;
+}
+
+/** A frame as offsets into `bytes`: field i is named ids[i] (field-names.ts; -1 when the name table is full). */
+export class RawFrame implements FrameView {
+  bytes: Buffer = Buffer.alloc(0);
+  count = 0;
+  ids: Int32Array<ArrayBuffer> = new Int32Array(64);
+  nameStart: Int32Array<ArrayBuffer> = new Int32Array(64);
+  nameEnd: Int32Array<ArrayBuffer> = new Int32Array(64);
+  valueStart: Int32Array<ArrayBuffer> = new Int32Array(64);
+  valueEnd: Int32Array<ArrayBuffer> = new Int32Array(64);
+  /** Index of the last Type field. */
+  typeAt = -1;
+  type = "";
+
+  /** Index of the last field named `native`, -1 if none. */
+  indexOf(native: string): number {
+    const id = idOfNative(native);
+    if (id < 0) return -1;
+    for (let i = this.count - 1; i >= 0; i--) if (this.ids[i] === id) return i;
+    return -1;
+  }
+
+  int(native: string): number | undefined {
+    const i = this.indexOf(native);
+    return i < 0 ? undefined : integerAt(this.bytes, this.valueStart[i]!, this.valueEnd[i]!);
+  }
+
+  text(native: string): string | undefined {
+    const i = this.indexOf(native);
+    return i < 0 ? undefined : this.value(i);
+  }
+
+  path(native: string): string | undefined {
+    const i = this.indexOf(native);
+    return i < 0 ? undefined : unescapePath(this.value(i));
+  }
+
+  value(i: number): string {
+    return this.bytes.toString("utf8", this.valueStart[i]!, this.valueEnd[i]!);
+  }
+
+  name(i: number): string {
+    const id = this.ids[i]!;
+    return id >= 0 ? fieldName(id).native : this.bytes.toString("utf8", this.nameStart[i]!, this.nameEnd[i]!);
+  }
+
+  /** Names and values as strings (what typing.ts takes). */
+  toFrame(): Frame {
+    const names: string[] = [];
+    const values: string[] = [];
+    for (let i = 0; i < this.count; i++) {
+      names.push(this.name(i));
+      values.push(this.value(i));
+    }
+    return { names, values };
+  }
+
+  /** A copy that owns its bytes, to keep after the onFrame call. */
+  copy(): RawFrame {
+    const c = new RawFrame();
+    const from = this.count > 0 ? Math.min(this.nameStart[0]!, this.valueStart[0]!) : 0;
+    const to = this.count > 0 ? this.valueEnd[this.count - 1]! : 0;
+    c.bytes = Buffer.from(this.bytes.subarray(from, to));
+    c.count = this.count;
+    c.ids = this.ids.slice(0, Math.max(this.count, 1));
+    const rebased = (a: Int32Array) => a.slice(0, Math.max(this.count, 1)).map((x) => x - from);
+    c.nameStart = rebased(this.nameStart);
+    c.nameEnd = rebased(this.nameEnd);
+    c.valueStart = rebased(this.valueStart);
+    c.valueEnd = rebased(this.valueEnd);
+    c.typeAt = this.typeAt;
+    c.type = this.type;
+    return c;
+  }
+
+  /** Adds field buf[start, colon) = buf[value, end), named id (field-names.ts). */
+  add(id: number, start: number, colon: number, value: number, end: number): void {
+    const i = this.count;
+    if (i === this.ids.length) {
+      this.ids = grown(this.ids);
+      this.nameStart = grown(this.nameStart);
+      this.nameEnd = grown(this.nameEnd);
+      this.valueStart = grown(this.valueStart);
+      this.valueEnd = grown(this.valueEnd);
+    }
+    this.ids[i] = id;
+    this.nameStart[i] = start;
+    this.nameEnd[i] = colon;
+    this.valueStart[i] = value;
+    this.valueEnd[i] = end;
+    if (id === TYPE_ID) this.typeAt = i;
+    this.count = i + 1;
+  }
+
+  /** Offsets moved down by `by` (the frame's bytes were moved to the front of the parser's buffer). */
+  shift(by: number): void {
+    for (let i = 0; i < this.count; i++) {
+      this.nameStart[i]! -= by;
+      this.nameEnd[i]! -= by;
+      this.valueStart[i]! -= by;
+      this.valueEnd[i]! -= by;
+    }
+  }
+}
+
 /**
- * Incremental parser of the management stream (docs/protocol.md §7.2). Works on whole lines: bytes are cut at LF
- * before decoding, so a chunk boundary anywhere (inside a line or a UTF-8 character) changes nothing.
+ * Incremental parser of the management stream (docs/protocol.md §7.2).
  *
  * Tolerance, as in the newest aspera-cli:
- * - field = text up to the first colon, at most one space after it stripped, the rest is the value;
+ * - field = bytes up to the first colon, at most one space after it stripped, the rest is the value;
  *   one CR before LF is stripped; an empty line ends the frame; extra empty lines between frames are ignored;
  * - a header before the empty line drops the unfinished frame (`frame_dropped`);
  * - a body line without a colon (or with an empty name) is skipped and the frame kept, since losing a
@@ -53,25 +181,28 @@ function sameAt(text: string, at: number, part: string): boolean {
  *   (`malformed_frame`): nothing downstream can route it;
  * - a line, or a frame, longer than maxFrameBytes drops that frame and everything up to the next empty
  *   line or header (`frame_too_long`); at most maxFrameBytes of a partial line is ever buffered.
+ * Lines are cut at LF bytes, so a chunk boundary anywhere (inside a line or a UTF-8 character) changes nothing.
  * At end(), an unfinished frame is reported (`frame_dropped`), never delivered.
  */
 export class FrameParser {
   private readonly max: number;
-  private readonly onFrame: (frame: Frame) => void;
+  private readonly onFrame: (frame: RawFrame) => void;
   private readonly onWarning: (warning: FrameWarning) => void;
-  // Bytes of the line not yet terminated by LF.
-  private partial: Buffer[] = [];
-  private partialBytes = 0;
+  // The bytes kept between chunks: the open frame (from its header) and the line not yet ended, at carry[0, carryLen).
+  private carry = Buffer.allocUnsafe(64 << 10);
+  private carryLen = 0;
+  // Where the line not yet ended starts in carry.
+  private partialAt = 0;
   // Dropping the rest of an over-long line, up to its LF.
   private discarding = false;
-  // Open frame. While its names repeat those of the previous frame, names stays null: the frame will get
-  // the previous frame's names array, so typing resolves the names of a STATS stream only once.
   private open = false;
-  private prev: readonly string[] = [];
-  private names: string[] | null = null;
-  private count = 0;
-  private values: string[] = [];
-  private hasType = false;
+  private frameStart = 0;
+  private firstTypeAt = -1;
+  private readonly frame = new RawFrame();
+  // The names of the previous frame: most frames repeat them, so a name is compared with the one expected at its
+  // position before it is hashed and looked up.
+  private prevIds = new Int32Array(64);
+  private prevCount = 0;
   private frameBytes = 0;
   // After frame_too_long: ignore lines up to the next empty line or header.
   private skipping = false;
@@ -85,131 +216,113 @@ export class FrameParser {
   }
 
   push(chunk: Buffer): void {
-    let start = 0;
-    if (this.discarding) {
+    let data = chunk;
+    let end = chunk.length;
+    let p = 0;
+    if (this.carryLen > 0) {
+      // The chunk goes after the kept bytes: one copy, and the frame's offsets stay valid.
+      this.reserve(this.carryLen + chunk.length);
+      chunk.copy(this.carry, this.carryLen);
+      this.carryLen += chunk.length;
+      data = this.carry;
+      end = this.carryLen;
+      p = this.partialAt;
+    } else if (this.discarding) {
       const lf = chunk.indexOf(LF);
       if (lf < 0) return;
       this.discarding = false;
       this.lineNo++;
-      start = lf + 1;
-    } else if (this.partialBytes > 0) {
-      const lf = chunk.indexOf(LF);
-      if (lf < 0) {
-        this.keepPartial(chunk);
-        return;
-      }
-      this.partial.push(chunk.subarray(0, lf + 1));
-      const line = Buffer.concat(this.partial, this.partialBytes + lf + 1);
-      this.partial = [];
-      this.partialBytes = 0;
-      this.lines(line, 0, line.length);
-      start = lf + 1;
+      p = lf + 1;
     }
-    const last = chunk.lastIndexOf(LF);
-    if (last >= start) {
-      this.lines(chunk, start, last + 1);
-      start = last + 1;
+    this.frame.bytes = data;
+    for (;;) {
+      const lf = indexOfLF(data, p, end);
+      if (lf < 0) break;
+      this.line(data, p, lf);
+      p = lf + 1;
     }
-    if (start < chunk.length) this.keepPartial(start === 0 ? chunk : chunk.subarray(start));
+    if (end - p > this.max) {
+      this.carryLen = 0;
+      this.discarding = true;
+      this.tooLong(this.lineNo + 1, `line longer than ${this.max} bytes`);
+      return;
+    }
+    this.keep(data, this.open && !this.skipping ? this.frameStart : p, p, end);
+  }
+
+  /** Keeps data[from, end) at the front of carry; the line not yet ended starts at `partial`. */
+  private keep(data: Buffer, from: number, partial: number, end: number): void {
+    if (from > 0 && this.open && !this.skipping) {
+      this.frame.shift(from);
+      this.frameStart -= from;
+    }
+    const n = end - from;
+    if (data === this.carry) {
+      if (from > 0) this.carry.copyWithin(0, from, end);
+    } else if (n > 0) {
+      this.reserve(n);
+      data.copy(this.carry, 0, from, end);
+    }
+    this.carryLen = n;
+    this.partialAt = partial - from;
+    this.frame.bytes = this.carry;
+  }
+
+  private reserve(n: number): void {
+    if (this.carry.length >= n) return;
+    const bigger = Buffer.allocUnsafe(Math.max(n, this.carry.length * 2));
+    this.carry.copy(bigger, 0, 0, this.carryLen);
+    this.carry = bigger;
   }
 
   /** End of stream: a last line without LF still counts; an unfinished frame is reported, not delivered. */
   end(): void {
-    if (this.partialBytes > 0) {
-      const line = Buffer.concat(this.partial, this.partialBytes);
-      this.partial = [];
-      this.partialBytes = 0;
-      const text = line.toString("utf8");
-      this.line(text, 0, text.length, line.length, text.indexOf(":"));
+    if (this.carryLen > this.partialAt) {
+      this.frame.bytes = this.carry;
+      this.line(this.carry, this.partialAt, this.carryLen);
     }
     if (this.open && !this.skipping) {
       this.warn("frame_dropped", `stream ended inside a frame${this.typeOf()} (no empty line after it); frame dropped`);
     }
+    this.carryLen = 0;
+    this.partialAt = 0;
     this.discarding = false;
     this.skipping = false;
     this.open = false;
     this.warnedMalformed = false;
   }
 
-  private keepPartial(part: Buffer): void {
-    if (this.partialBytes + part.length > this.max) {
-      this.partial = [];
-      this.partialBytes = 0;
-      this.discarding = true;
-      this.tooLong(this.lineNo + 1, `line longer than ${this.max} bytes`);
-      return;
-    }
-    // Copy: the caller may reuse the chunk's memory after push returns.
-    this.partial.push(Buffer.from(part));
-    this.partialBytes += part.length;
-  }
-
-  /** buf[from, to) holds complete lines (buf[to - 1] is LF). */
-  private lines(buf: Buffer, from: number, to: number): void {
-    if (isAscii(buf.subarray(from, to))) {
-      // One decode for the whole region; string offsets equal byte offsets.
-      const text = buf.toString("latin1", from, to);
-      let colon = -1;
-      for (let p = 0; p < text.length; ) {
-        const lf = text.indexOf("\n", p);
-        // The first colon at or after p, remembered so colon-less lines never rescan the region.
-        if (colon < p) {
-          colon = text.indexOf(":", p);
-          if (colon < 0) colon = text.length;
-        }
-        // Most lines are fields of an open frame: handled here, without the call and the checks of line().
-        // Anything else (empty line, header, CR, over-long line or frame, no colon) goes to line().
-        const len = lf - p;
-        if (
-          this.open && !this.skipping && colon > p && colon < lf && text.charCodeAt(lf - 1) !== CR &&
-          !(text.charCodeAt(p) === HEADER_FIRST && len >= HEADER.length && sameAt(text, p, HEADER)) &&
-          len <= this.max && this.frameBytes + len <= this.max
-        ) {
-          this.lineNo++;
-          this.frameBytes += len;
-          this.field(text, p, colon, lf);
-        } else this.line(text, p, lf, len, colon);
-        p = lf + 1;
-      }
-      return;
-    }
-    // Non-ASCII (UTF-8 paths): decode line by line to keep byte lengths exact.
-    for (let p = from; p < to; ) {
-      const lf = buf.indexOf(LF, p);
-      const text = buf.toString("utf8", p, lf);
-      this.line(text, 0, text.length, lf - p, text.indexOf(":"));
-      p = lf + 1;
-    }
-  }
-
-  /** One line text[start, end) without its LF; byteLen = its size on the wire; colon = first ':' at or after start (or none). */
-  private line(text: string, start: number, end: number, byteLen: number, colon: number): void {
+  /** One line data[start, lf) (lf: its LF, or the end of the stream). */
+  private line(data: Buffer, start: number, lf: number): void {
     const lineNo = ++this.lineNo;
+    const byteLen = lf - start;
     if (byteLen > this.max) {
       this.tooLong(lineNo, `line longer than ${this.max} bytes`);
       return;
     }
-    if (end > start && text.charCodeAt(end - 1) === CR) end--;
+    let end = lf;
+    if (end > start && data[end - 1] === CR) end--;
     if (end === start) {
       this.warnedMalformed = false;
       if (this.skipping) this.skipping = false;
       else if (this.open) this.finish(lineNo);
       return;
     }
-    if (end - start >= HEADER.length && text.charCodeAt(start) === HEADER_FIRST && sameAt(text, start, HEADER)) {
+    if (end - start >= HEADER.length && data[start] === HEADER[0] && isHeader(data, start)) {
       if (this.open && !this.skipping) {
-        this.warn(
-          "frame_dropped",
-          `line ${lineNo}: new header before the end of the previous frame${this.typeOf()}; previous frame dropped`,
-        );
+        this.warn("frame_dropped", `line ${lineNo}: new header before the end of the previous frame${this.typeOf()}; previous frame dropped`);
       }
       this.skipping = false;
       this.warnedMalformed = false;
       this.open = true;
-      this.names = null;
-      this.count = 0;
-      this.values = [];
-      this.hasType = false;
+      const ids = this.frame.ids;
+      this.frame.ids = this.prevIds.length >= ids.length ? this.prevIds : new Int32Array(ids.length);
+      this.prevIds = ids;
+      this.prevCount = this.frame.count;
+      this.frame.count = 0;
+      this.frame.typeAt = -1;
+      this.firstTypeAt = -1;
+      this.frameStart = start;
       this.frameBytes = byteLen;
       return;
     }
@@ -218,7 +331,35 @@ export class FrameParser {
       this.malformed(lineNo, "text outside a frame (no FASPMGR header before it) skipped");
       return;
     }
-    if (colon < 0 || colon >= end || colon === start) {
+    const f = this.frame;
+    let id = -1;
+    let colon = -1;
+    if (f.count < this.prevCount) {
+      const expected = this.prevIds[f.count]!;
+      if (expected >= 0) {
+        const name = nameBytes(expected);
+        const n = name.length;
+        if (start + n < end && data[start + n] === COLON) {
+          let k = 0;
+          while (k < n && data[start + k] === name[k]) k++;
+          if (k === n) {
+            id = expected;
+            colon = start + n;
+          }
+        }
+      }
+    }
+    let hash = FNV_OFFSET;
+    if (colon < 0) {
+      // The name's hash for field-names.ts, computed while looking for the colon.
+      colon = start;
+      for (; colon < end; colon++) {
+        const b = data[colon]!;
+        if (b === COLON) break;
+        hash = Math.imul(hash ^ b, FNV_PRIME);
+      }
+    }
+    if (colon >= end || colon === start) {
       this.malformed(lineNo, colon === start ? "field without a name skipped" : "line without a colon skipped");
       return;
     }
@@ -227,35 +368,21 @@ export class FrameParser {
       this.tooLong(lineNo, `frame longer than ${this.max} bytes`);
       return;
     }
-    this.field(text, start, colon, end);
-  }
-
-  /** A field line text[start, end) of the open frame, its colon at `colon`. */
-  private field(text: string, start: number, colon: number, end: number): void {
-    let name = text.slice(start, colon);
-    if (this.names === null) {
-      const same = this.prev[this.count];
-      if (name === same) name = same;
-      else {
-        this.names = this.prev.slice(0, this.count);
-        this.names.push(name);
-      }
-    } else this.names.push(name);
-    this.count++;
     let v = colon + 1;
-    if (v < end && text.charCodeAt(v) === SPACE) v++;
-    if (name === "Type") this.hasType = true;
-    this.values.push(text.slice(v, end));
+    if (v < end && data[v] === SPACE) v++;
+    f.add(id >= 0 ? id : fieldNameId(data, start, colon, hash >>> 0), start, colon, v, end);
+    if (this.firstTypeAt < 0 && this.frame.typeAt >= 0) this.firstTypeAt = this.frame.typeAt;
   }
 
   private finish(lineNo: number): void {
-    const names = this.names ?? (this.count === this.prev.length ? this.prev : this.prev.slice(0, this.count));
-    const frame: Frame = { names, values: this.values };
-    this.prev = names;
     this.open = false;
-    this.values = [];
-    if (this.hasType) this.onFrame(frame);
-    else this.warn("malformed_frame", `line ${lineNo}: frame without a Type field dropped`);
+    const f = this.frame;
+    if (f.typeAt < 0) {
+      this.warn("malformed_frame", `line ${lineNo}: frame without a Type field dropped`);
+      return;
+    }
+    f.type = typeText(f.bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!);
+    this.onFrame(f);
   }
 
   private tooLong(lineNo: number, what: string): void {
@@ -263,7 +390,6 @@ export class FrameParser {
     const dropped = this.open ? `; frame${this.typeOf()} dropped` : "";
     this.warn("frame_too_long", `line ${lineNo}: ${what}${dropped}; skipped up to the next empty line or header`);
     this.open = false;
-    this.values = [];
     this.skipping = true;
   }
 
@@ -273,9 +399,9 @@ export class FrameParser {
     this.warn("malformed_frame", `line ${lineNo}: ${what}`);
   }
 
+  /** " (Type X)" of the open frame, from its first Type field. */
   private typeOf(): string {
-    const i = (this.names ?? this.prev).indexOf("Type");
-    return i < 0 || i >= this.count ? "" : ` (Type ${this.values[i]})`;
+    return this.firstTypeAt < 0 ? "" : ` (Type ${this.frame.value(this.firstTypeAt)})`;
   }
 
   private warn(code: FrameWarningCode, message: string): void {

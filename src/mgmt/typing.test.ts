@@ -11,7 +11,7 @@ const frame = (...pairs: [string, string][]): Frame => ({ names: pairs.map((p) =
 function events(text: string): unknown[] {
   const out: unknown[] = [];
   const parser = new FrameParser({
-    onFrame: (f) => out.push(typeFrame(f)),
+    onFrame: (f) => out.push(typeFrame(f.toFrame())),
     onWarning: (w) => {
       throw new Error(w.message);
     },

@@ -43,7 +43,41 @@ export function parseInteger(text: string): number | string {
   return text.charCodeAt(0) === 0x2d ? -n : n;
 }
 
-function typedValue(kind: FieldKind, text: string): string | number | boolean {
+const MAX_SAFE_DIGITS = String(Number.MAX_SAFE_INTEGER);
+
+/**
+ * parseInteger on bytes buf[start, end), without a string: the index of the first significant digit (end for a
+ * zero) when parseInteger would give a number, else -1 (it keeps the string).
+ */
+export function integerDigits(buf: Uint8Array, start: number, end: number): number {
+  let i = start < end && buf[start] === 0x2d ? start + 1 : start;
+  if (i === end) return -1;
+  for (let j = i; j < end; j++) {
+    const d = buf[j]! - 0x30;
+    if (d < 0 || d > 9) return -1;
+  }
+  while (i < end && buf[i] === 0x30) i++;
+  const digits = end - i;
+  if (digits < MAX_SAFE_DIGITS.length) return i;
+  if (digits > MAX_SAFE_DIGITS.length) return -1;
+  for (let k = 0; k < digits; k++) {
+    const d = buf[i + k]! - MAX_SAFE_DIGITS.charCodeAt(k);
+    if (d !== 0) return d < 0 ? i : -1;
+  }
+  return i;
+}
+
+/** parseInteger on bytes: the number, or undefined where parseInteger keeps the string. */
+export function integerAt(buf: Uint8Array, start: number, end: number): number | undefined {
+  const first = integerDigits(buf, start, end);
+  if (first < 0) return undefined;
+  let n = 0;
+  for (let i = first; i < end; i++) n = n * 10 + (buf[i]! - 0x30);
+  return buf[start] === 0x2d ? -n : n;
+}
+
+/** A field's value as its event carries it, by the field's kind. */
+export function typedValue(kind: FieldKind, text: string): string | number | boolean {
   switch (kind) {
     case "integer":
     case "rate": // a percentage such as "50%" is not an integer, so it stays a string

@@ -43,6 +43,8 @@ export async function privateFolder(base: string = os.tmpdir()): Promise<string>
   return dir;
 }
 
+const FILE_LIST_SLICE = 16384;
+
 /** Writes the lines (UTF-8, one per line, trailing newline) to a new private file list. */
 export async function writeFileList(lines: string[], base?: string): Promise<WrittenFileList> {
   const parent = await privateFolder(base);
@@ -52,7 +54,13 @@ export async function writeFileList(lines: string[], base?: string): Promise<Wri
   const removeSync = () => fs.rmSync(folder, { recursive: true, force: true });
   const file = path.join(folder, "file-list.txt");
   try {
-    await fsp.writeFile(file, lines.length ? `${lines.join("\n")}\n` : "", { encoding: "utf8", mode: 0o600, flag: "wx" });
+    // In slices: one joined string (and its UTF-8 copy) of a million paths would double the job's peak memory.
+    const handle = await fsp.open(file, "wx", 0o600);
+    try {
+      for (let i = 0; i < lines.length; i += FILE_LIST_SLICE) await handle.write(`${lines.slice(i, i + FILE_LIST_SLICE).join("\n")}\n`, null, "utf8");
+    } finally {
+      await handle.close();
+    }
   } catch (e) {
     await remove();
     throw e;

@@ -302,7 +302,7 @@ describe("progress model: real captures (conformance/transcripts, shared referen
   function replay(file: string, terminate = false) {
     const h = harness();
     h.model.attemptStarted(0, 1);
-    const parser = new FrameParser({ onFrame: (f) => h.frame(0, typeFrame(f) as Record<string, unknown>), onWarning: () => {} });
+    const parser = new FrameParser({ onFrame: (f) => h.frame(0, typeFrame(f.toFrame()) as Record<string, unknown>), onWarning: () => {} });
     const text = readFileSync(file, "utf8");
     parser.push(Buffer.from(terminate ? `${text.replace(/\n(?=FASPMGR 2\n)/g, "\n\n")}\n\n` : text));
     parser.end();

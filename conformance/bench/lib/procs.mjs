@@ -17,17 +17,16 @@ const RECV_HOOK = pathToFileURL(fileURLToPath(new URL("./recv-hook.mjs", import.
  * Starts `node <script> ...args`. With usageFile, every Node process of the tree (engine, simulator) appends its
  * CPU time and peak RSS there at exit. t0 is taken just before spawn: "process start" in the startup figures.
  */
-export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, nodeArgs = [], stdin = "pipe" }) {
+export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, statsPerSec = 0, nodeArgs = [], stdin = "pipe" }) {
   const fullEnv = { ...process.env, ...env };
   const hooks = [];
   if (usageFile) {
     fullEnv.BENCH_USAGE_FILE = usageFile;
     hooks.push(`--import=${HOOK}`);
   }
-  if (recvFile) {
-    fullEnv.BENCH_RECV_FILE = recvFile;
-    hooks.push(`--import=${RECV_HOOK}`);
-  }
+  if (recvFile) fullEnv.BENCH_RECV_FILE = recvFile;
+  if (statsPerSec > 0) fullEnv.BENCH_STATS_PER_SEC = String(statsPerSec);
+  if (recvFile || statsPerSec > 0) hooks.push(`--import=${RECV_HOOK}`);
   if (hooks.length) fullEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? "", ...hooks].join(" ").trim();
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...(script ? [script] : []), ...args], { env: fullEnv, stdio: [stdin, "pipe", "pipe"] });

@@ -1,0 +1,169 @@
+// A frame's JSON event line written straight from its bytes: the same text as typing.ts's event through
+// JSON.stringify (redacted fields "***", session_index appended), UTF-8 encoded, with no object and no string in
+// between. Keys are the field dictionary's precomputed bytes (field-names.ts); integers, rates and booleans are
+// copied from their text where typing.ts would make them a number or a boolean; paths are unescaped and strings
+// JSON-escaped only where a byte needs it. Frames this cannot write identically (a repeated JSON key, a field
+// other than Type mapping to `type`, `session_index` or `__proto__`, a full name table) are not "plain": the caller
+// sends them through typing.ts. Differentially checked against that path: frame-json.test.ts.
+import { isUtf8 } from "node:buffer";
+import { fieldName, TYPE_ID } from "./field-names.js";
+import type { RawFrame } from "./frame-parser.js";
+import { integerDigits } from "./typing.js";
+import { unescapePath } from "./escape.js";
+import { isPlainAscii } from "./byte-scan.js";
+
+/** A growable output: bytes go to buf[len…); ensure(n) makes room for n more. */
+export interface ByteSink {
+  buf: Buffer;
+  len: number;
+  ensure(n: number): void;
+}
+
+// Per JSON key, the number of the last frame that used it: a repeat within a frame shows as the current number.
+let stamps = new Int32Array(1024);
+let frameNo = 0;
+
+/** Whether writeFrameJson writes this frame exactly as typing.ts + JSON.stringify would. */
+export function isPlainFrame(f: RawFrame): boolean {
+  frameNo = (frameNo + 1) | 0;
+  if (frameNo === 0) {
+    stamps.fill(-1);
+    frameNo = 1;
+  }
+  for (let i = 0; i < f.count; i++) {
+    const id = f.ids[i]!;
+    if (id < 0) return false;
+    const name = fieldName(id);
+    if (name.special && id !== TYPE_ID) return false;
+    if (name.jsonId >= stamps.length) {
+      const bigger = new Int32Array(Math.max(stamps.length * 2, name.jsonId + 1));
+      bigger.set(stamps);
+      stamps = bigger;
+    }
+    if (stamps[name.jsonId] === frameNo) return false;
+    stamps[name.jsonId] = frameNo;
+  }
+  return true;
+}
+
+const OPEN_TYPE = Buffer.from('{"type":');
+// `,"session_index":N` per N, made once.
+const sessionIndexes: Buffer[] = [];
+function sessionIndexBytes(n: number): Buffer {
+  return (sessionIndexes[n] ??= Buffer.from(`,"session_index":${n}`));
+}
+const TRUE = Buffer.from("true");
+const FALSE = Buffer.from("false");
+const STARS = Buffer.from('"***"');
+// What a byte takes in a JSON string, one table look per byte: COPY, NON_ASCII (copied once the value is known to be
+// valid UTF-8), else JSON.stringify's escape, the letter after the backslash ('u' for \\u00XX).
+const COPY = 0;
+const NON_ASCII = 1;
+const ACTION = new Uint8Array(256);
+for (let b = 0; b < 0x20; b++) ACTION[b] = 0x75;
+for (const [b, letter] of [[0x08, "b"], [0x09, "t"], [0x0a, "n"], [0x0c, "f"], [0x0d, "r"], [0x22, '"'], [0x5c, "\\"]] as const) ACTION[b] = letter.charCodeAt(0);
+ACTION.fill(NON_ASCII, 0x80);
+const HEX = "0123456789abcdef";
+const ESC = 0x1b; // below 0x20: always escaped
+
+/** Writes the event line (with its LF) of a plain frame (isPlainFrame); sessionIndex appended unless undefined. */
+export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number | undefined): void {
+  const bytes = f.bytes;
+  // Room for the whole line at once: a key is at most 12 bytes per byte of its native name (snake_case, then JSON
+  // escapes), a value 6 (\u00XX), and both lie within the frame's bytes.
+  out.ensure(12 * (f.valueEnd[f.count - 1]! - f.nameStart[0]!) + 64);
+  const buf = out.buf;
+  let o = put(buf, out.len, OPEN_TYPE);
+  o = jsonString(buf, o, bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!, false);
+  for (let i = 0; i < f.count; i++) {
+    if (i === f.typeAt) continue;
+    const name = fieldName(f.ids[i]!);
+    const start = f.valueStart[i]!;
+    const end = f.valueEnd[i]!;
+    buf[o++] = 0x2c;
+    o = put(buf, o, name.key);
+    if (name.redacted) o = put(buf, o, STARS);
+    else if (name.kind === "integer" || name.kind === "rate") {
+      const first = integerDigits(bytes, start, end);
+      if (first >= 0) {
+        if (bytes[start] === 0x2d && first < end) buf[o++] = 0x2d;
+        if (first === end) buf[o++] = 0x30;
+        else for (let k = first; k < end; k++) buf[o++] = bytes[k]!;
+      } else o = jsonString(buf, o, bytes, start, end, false);
+    } else if (name.kind === "boolean" && isWord(bytes, start, end, TRUE_WORD)) o = put(buf, o, TRUE);
+    else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
+    else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
+  }
+  if (sessionIndex !== undefined) o = put(buf, o, sessionIndexBytes(sessionIndex));
+  buf[o++] = 0x7d;
+  buf[o++] = 0x0a;
+  out.len = o;
+}
+
+const TRUE_WORD = Buffer.from("Yes");
+const FALSE_WORD = Buffer.from("No");
+
+function isWord(bytes: Buffer, start: number, end: number, word: Buffer): boolean {
+  if (end - start !== word.length) return false;
+  for (let i = 0; i < word.length; i++) if (bytes[start + i] !== word[i]) return false;
+  return true;
+}
+
+/** b at buf[o]; returns the new end. A loop: keys and constants are short, and Buffer.copy's own cost is more. */
+function put(buf: Buffer, o: number, b: Uint8Array): number {
+  for (let i = 0; i < b.length; i++) buf[o++] = b[i]!;
+  return o;
+}
+
+/**
+ * bytes[start, end) as a JSON string at buf[o] (room ensured by the caller), as JSON.stringify writes the UTF-8
+ * decoding of those bytes (after unescapePath for a path); returns the new end. Valid UTF-8 is copied; invalid UTF-8
+ * (which decoding turns into U+FFFD) takes the string way.
+ */
+function jsonString(buf: Buffer, o: number, bytes: Buffer, start: number, end: number, isPath: boolean): number {
+  const at = o;
+  buf[o++] = 0x22;
+  if (end - start >= 32 && isPlainAscii(bytes, start, end)) {
+    o += bytes.copy(buf, o, start, end);
+    buf[o++] = 0x22;
+    return o;
+  }
+  let checked = false;
+  for (let i = start; i < end; i++) {
+    let b = bytes[i]!;
+    const action = ACTION[b]!;
+    buf[o++] = b;
+    if (action === COPY) continue;
+    if (action === NON_ASCII) {
+      if (!checked && !isUtf8(bytes.subarray(start, end))) return viaString(buf, at, bytes, start, end, isPath);
+      checked = true;
+      continue;
+    }
+    o--;
+    // A path's ESC pair is one raw character (escape.ts), escaped as JSON.
+    if (isPath && b === ESC && i + 1 < end) {
+      const next = bytes[i + 1];
+      const raw = next === 0x6e ? 0x0a : next === 0x72 ? 0x0d : next === ESC ? ESC : -1;
+      if (raw >= 0) {
+        b = raw;
+        i++;
+      }
+    }
+    buf[o++] = 0x5c;
+    const letter = ACTION[b]!;
+    buf[o++] = letter;
+    if (letter === 0x75) {
+      buf[o++] = 0x30;
+      buf[o++] = 0x30;
+      buf[o++] = HEX.charCodeAt(b >> 4);
+      buf[o++] = HEX.charCodeAt(b & 15);
+    }
+  }
+  buf[o++] = 0x22;
+  return o;
+}
+
+function viaString(buf: Buffer, o: number, bytes: Buffer, start: number, end: number, isPath: boolean): number {
+  const text = bytes.toString("utf8", start, end);
+  return o + buf.write(JSON.stringify(isPath ? unescapePath(text) : text), o);
+}

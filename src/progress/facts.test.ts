@@ -1,0 +1,59 @@
+// The progress model's facts read from a frame's bytes (readFrameFacts, the hot path) equal those read from its typed
+// event (readFacts), for every frame written from its bytes: captured transcripts and generated frames with awkward
+// names (made-up ones whose JSON key is one the model reads) and values (huge numbers, escapes, invalid UTF-8).
+import { readFileSync } from "node:fs";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { FrameParser } from "../mgmt/frame-parser.js";
+import { isPlainFrame } from "../mgmt/frame-json.js";
+import { typeFrame } from "../mgmt/typing.js";
+import { frameArb, frameBytes, transcriptFiles } from "../mgmt/oracle/frame-arbitraries.js";
+import { readFacts, readFrameFacts } from "./facts.js";
+import { emptyFacts, FrameKind } from "./model.js";
+
+/** Compares both readings for every plain frame of data; returns how many frames were compared. */
+function compareAll(data: Buffer): number {
+  let compared = 0;
+  const fromBytes = emptyFacts();
+  const fromEvent = emptyFacts();
+  const parser = new FrameParser({
+    onFrame: (f) => {
+      if (!isPlainFrame(f)) return;
+      // A stale fact from the frame before must not survive either reading.
+      Object.assign(fromBytes, { file: "stale", size: 7, description: "stale" });
+      const kind = readFrameFacts(f, fromBytes);
+      expect(kind).toBe(readFacts(typeFrame(f.toFrame()), fromEvent));
+      expect(fromBytes).toEqual(fromEvent);
+      compared++;
+    },
+    onWarning: () => {},
+  });
+  parser.push(data);
+  parser.end();
+  return compared;
+}
+
+describe("readFrameFacts: the same facts as readFacts of the frame's event", () => {
+  it("captured transcripts", () => {
+    let compared = 0;
+    const kinds = new Set<number>();
+    for (const file of transcriptFiles()) {
+      const data = readFileSync(file);
+      compared += compareAll(data);
+      const parser = new FrameParser({ onFrame: (f) => void kinds.add(readFrameFacts(f, emptyFacts())), onWarning: () => {} });
+      parser.push(data);
+    }
+    expect(compared).toBeGreaterThan(40);
+    // The transcripts exercise the frames the model acts on.
+    for (const k of [FrameKind.STATS, FrameKind.STOP, FrameKind.DONE, FrameKind.NOTIFICATION]) expect(kinds).toContain(k);
+  });
+
+  it("generated frames", () => {
+    fc.assert(
+      fc.property(fc.array(frameArb, { minLength: 1, maxLength: 6 }), (frames) => {
+        compareAll(Buffer.concat(frames.map(frameBytes)));
+      }),
+      { numRuns: 3000 },
+    );
+  });
+});
