@@ -1,6 +1,7 @@
 // The x-ascp and x-aliases annotations of schema/transfer-spec.schema.json, read once and checked, so the
 // planner and the normalizer are driven by the schema alone. A malformed annotation fails at load time, not in the middle of a job.
 import { transferSpecSchema } from "../generated/transfer-spec-schema.js";
+import { SECRET_SPEC_KEYS } from "../generated/facts.js";
 
 export const SPECIALS = ["refuse_ascp4", "wss", "multi_session", "tags", "proxy", "fallback_port", "paths", "destination"] as const;
 export type SpecialName = (typeof SPECIALS)[number];
@@ -179,9 +180,4 @@ export const IGNORED_KEYS: Readonly<Record<string, IgnoreLabel>> = Object.fromEn
 );
 
 /** Keys whose values are secrets (never echoed, not even in a validation message); proxy may hold a password. */
-export const SECRET_KEYS: ReadonlySet<string> = new Set([
-  ...Object.entries(transferSpecMap.mappings)
-    .filter(([, m]) => m.kind === "env" && m.secret)
-    .map(([k]) => k),
-  "proxy",
-]);
+export const SECRET_KEYS: ReadonlySet<string> = new Set([...SECRET_SPEC_KEYS, "proxy"]);
