@@ -1,7 +1,7 @@
 // asession: one transfer job per process. Session spec in (argument or first JSON value on stdin), NDJSON
 // events out on stdout, JSON commands in on later stdin lines. See README.md and ../schema/.
 import fs from "node:fs";
-import { randomUUID } from "node:crypto";
+import { randomUUID } from "./random.js";
 import { parseInvocation, parseSpecText, readSpecFile, checkInlineSpec, InputReader, type SpecSource } from "./intake.js";
 import { validateSessionSpec } from "./validate.js";
 import { normalizeSessionSpec } from "./normalize.js";
@@ -56,7 +56,12 @@ const SIGNAL_DEADLINE_MS = 8000;
 const SECOND_SIGNAL_DEADLINE_MS = 1000;
 
 /** Runs one job and exits the process with its status. */
-export function main(signals: SignalSource): void {
+/** What the entry point may want to know of a run (src/cli.ts: the one-file engine caches its compiled code). */
+export interface MainHooks {
+  sessionStarted(): void;
+}
+
+export function main(signals: SignalSource, hooks?: MainHooks): void {
   const startedAt = performance.now();
   // One Redactor for stdout and stderr; it learns the secrets as soon as the spec is parsed.
   const redactor = new Redactor();
@@ -208,6 +213,7 @@ export function main(signals: SignalSource): void {
     }
     const shown = view;
     const theJob = new Job({ session, plan, ascpPath, input, writer, log, startedAt, onProgress: shown ? (e) => shown.onEvent(e) : undefined });
+    hooks?.sessionStarted();
     const redraw = shown
       ? setInterval(() => {
           const snapshot = theJob.progressSnapshot();

@@ -1,6 +1,6 @@
 // One ascp session of a job (one -C part): its attempts, each an ascp process with its own management
 // listener, and the retries between them. The job (job.ts) owns several of these.
-import { randomBytes } from "node:crypto";
+import { randomBytes } from "./random.js";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
 import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
 import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";

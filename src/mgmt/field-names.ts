@@ -81,6 +81,11 @@ const byNative = new Map<string, number>();
 
 /** The id of the field name buf[start, end) (-1 when the table is full: such a frame goes through typing.ts). */
 export function fieldNameId(buf: Uint8Array, start: number, end: number, hash = hashBytes(buf, start, end)): number {
+  if (names.length === 0) loadDictionary();
+  return intern(buf, start, end, hash);
+}
+
+function intern(buf: Uint8Array, start: number, end: number, hash: number): number {
   const known = names.length;
   const id = nameIds.id(buf, start, end, hash);
   if (id === known) addName(Buffer.from(buf.subarray(start, end)).toString("utf8"));
@@ -110,13 +115,16 @@ function addName(native: string): void {
   });
 }
 
-// The dictionary first, so that its names have stable ids.
-for (const native of EVENT_FIELDS.keys()) {
-  const b = Buffer.from(native);
-  fieldNameId(b, 0, b.length);
+// The dictionary first, so that its names have stable ids: the i-th name of EVENT_FIELDS has id i. Done when the
+// first name is looked up, not at load: it costs a few ms that a session's start (up to SPAWN) need not wait for.
+function loadDictionary(): void {
+  for (const native of EVENT_FIELDS.keys()) {
+    const b = Buffer.from(native);
+    intern(b, 0, b.length, hashBytes(b, 0, b.length));
+  }
 }
 
-export const TYPE_ID = byNative.get("Type")!;
+export const TYPE_ID = [...EVENT_FIELDS.keys()].indexOf("Type");
 
 /** The native name of an id, as bytes. */
 export function nameBytes(id: number): Buffer {
@@ -129,6 +137,7 @@ export function fieldName(id: number): FieldName {
 
 /** The id of a native name given as text, -1 if no frame has carried it yet (then no frame has that field). */
 export function idOfNative(native: string): number {
+  if (names.length === 0) loadDictionary();
   return byNative.get(native) ?? -1;
 }
 

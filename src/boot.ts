@@ -1,0 +1,98 @@
+// The first code of the one-file engine (scripts/bundle.mjs): it runs the engine, which the bundle carries as the
+// source text of one function (ENGINE_SOURCE: src/cli.ts and everything it imports), with V8's compiled code of an
+// earlier run when there is a trustworthy one.
+//
+// Why: compiling ~300 KB of JavaScript, and then each function a session calls, is the largest part of the engine's
+// start-up that is ours (README, Performance: start → SPAWN). Node 20 has no module.enableCompileCache (22.1+), so
+// this uses vm.Script's cachedData, kept in the user's cache folder beside the bindings' copy of the engine:
+//   <user cache>/asession/engine-<ENGINE_HASH>-v8-<V8 version>-<arch>.cache
+// The contract:
+// - A cache is code: it is read only from a folder and a file owned by this user that no one else may write.
+// - V8 checks that a cache fits this source and this V8 and rejects it otherwise; the engine then compiles from source.
+// - A missing or rejected cache is written when a session ran (then the functions a session needs are compiled), at
+//   exit, through a temporary file renamed into place (engines that start together may each write it; one wins).
+// - ASESSION_CODE_CACHE=0 turns it off; any failure to read or write it is silent: the engine runs as without one.
+import fs from "node:fs";
+import { createRequire } from "node:module";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import vm from "node:vm";
+
+/** What src/cli.ts receives from here (undefined when it runs as separate modules). */
+export interface EngineBoot {
+  /** A session is under way: the code it runs is worth caching for the next start. */
+  sessionStarted(): void;
+}
+
+declare const ENGINE_SOURCE: string;
+declare const ENGINE_HASH: string;
+
+/** Go's os.UserCacheDir, which the Go and Java bindings also use for their copy of the engine. */
+export function userCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string | null {
+  if (platform === "win32") return env.LocalAppData || null;
+  if (platform === "darwin") return home ? path.join(home, "Library", "Caches") : null;
+  const xdg = env.XDG_CACHE_HOME;
+  if (xdg && path.isAbsolute(xdg)) return xdg;
+  return home ? path.join(home, ".cache") : null;
+}
+
+/** Owned by this user and writable by no one else (where POSIX owners exist). */
+function trusted(st: fs.Stats): boolean {
+  const uid = process.getuid?.();
+  return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
+}
+
+function cacheFile(): string | null {
+  if (process.env.ASESSION_CODE_CACHE === "0") return null;
+  const base = userCacheDir(process.env, process.platform, os.homedir());
+  if (!base) return null;
+  return path.join(base, "asession", `engine-${ENGINE_HASH}-v8-${process.versions.v8}-${process.arch}.cache`);
+}
+
+function readCache(file: string): Buffer | undefined {
+  let fd: number | undefined;
+  try {
+    if (!trusted(fs.lstatSync(path.dirname(file)))) return undefined;
+    fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
+    const st = fs.fstatSync(fd);
+    if (!st.isFile() || !trusted(st)) return undefined;
+    return fs.readFileSync(fd);
+  } catch {
+    return undefined; // none yet, or unreadable: compile from source
+  } finally {
+    if (fd !== undefined) fs.closeSync(fd);
+  }
+}
+
+function writeCache(file: string, data: Buffer): void {
+  const dir = path.dirname(file);
+  const temp = `${file}.${process.pid}.tmp`;
+  try {
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    if (!trusted(fs.lstatSync(dir))) return;
+    fs.writeFileSync(temp, data, { mode: 0o600, flag: "wx" });
+    fs.renameSync(temp, file);
+  } catch {
+    try {
+      fs.rmSync(temp, { force: true });
+    } catch {
+      // Nothing more to do: the next start compiles from source again.
+    }
+  }
+}
+
+const file = cacheFile();
+const cachedData = file ? readCache(file) : undefined;
+const self = fileURLToPath(import.meta.url);
+// "use strict": the bundled modules are ES modules, strict by definition.
+const script = new vm.Script(`"use strict";(function (require, __asessionBoot) {${ENGINE_SOURCE}\n})`, { filename: self, cachedData });
+let armed = false;
+const boot: EngineBoot = {
+  sessionStarted() {
+    if (armed || !file || (cachedData && !script.cachedDataRejected)) return;
+    armed = true;
+    process.once("exit", () => writeCache(file, script.createCachedData()));
+  },
+};
+(script.runInThisContext() as (require: NodeRequire, boot: EngineBoot) => void)(createRequire(import.meta.url), boot);
