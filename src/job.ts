@@ -113,7 +113,7 @@ export class Job {
     void this.collectStaleLists();
 
     try {
-      if (plan.fileList && "lines" in plan.fileList) this.fileList = await writeFileList(plan.fileList.lines, session.file_list_folder);
+      if (plan.fileList && "lines" in plan.fileList) this.fileList = writeFileList(plan.fileList.lines, session.file_list_folder);
     } catch (error) {
       return this.finish([], { source: "engine", message: `cannot write the file list: ${(error as Error).message}`, retryable: false });
     }
@@ -314,7 +314,7 @@ export class Job {
 
   private async collectStaleLists(): Promise<void> {
     try {
-      const removed = await collectStale(await privateFolder(this.j.session.file_list_folder));
+      const removed = await collectStale(privateFolder(this.j.session.file_list_folder));
       for (const dir of removed) this.j.log.info(`removed a file list left by a dead asession: ${dir}`);
     } catch (error) {
       this.j.log.debug(`stale file lists not collected: ${(error as Error).message}`);

@@ -15,10 +15,10 @@ afterEach(() => fs.rmSync(base, { recursive: true, force: true }));
 
 describe("writeFileList", () => {
   it("writes UTF-8 lines with a trailing newline in private folders", async () => {
-    const list = await writeFileList(["a b", "ünï/c", "'quote'"], base);
+    const list = writeFileList(["a b", "ünï/c", "'quote'"], base);
     expect(fs.readFileSync(list.path, "utf8")).toBe("a b\nünï/c\n'quote'\n");
     expect(path.basename(list.folder)).toMatch(new RegExp(`^${process.pid}-`));
-    expect(path.dirname(list.folder)).toBe(await privateFolder(base));
+    expect(path.dirname(list.folder)).toBe(privateFolder(base));
     if (posix) {
       expect(mode(list.path)).toBe(0o600);
       expect(mode(list.folder)).toBe(0o700);
@@ -39,23 +39,23 @@ describe("writeFileList", () => {
   });
 
   it.runIf(posix)("refuses a shared folder that is not 0700", async () => {
-    const dir = await privateFolder(base);
+    const dir = privateFolder(base);
     fs.chmodSync(dir, 0o755);
-    await expect(writeFileList(["x"], base)).rejects.toThrow(/mode 755, not 700/);
+    expect(() => writeFileList(["x"], base)).toThrow(/mode 755, not 700/);
   });
 
   it.runIf(posix)("refuses a symbolic link in place of the shared folder", async () => {
     const elsewhere = fs.mkdtempSync(path.join(base, "elsewhere-"));
     fs.chmodSync(elsewhere, 0o700);
     fs.symlinkSync(elsewhere, path.join(base, `asession-${process.getuid!()}`));
-    await expect(writeFileList(["x"], base)).rejects.toThrow(/not a folder/);
+    expect(() => writeFileList(["x"], base)).toThrow(/not a folder/);
   });
 });
 
 describe("collectStale", () => {
   it("removes folders of dead processes only", async () => {
-    const dir = await privateFolder(base);
-    const mine = await writeFileList(["x"], base);
+    const dir = privateFolder(base);
+    const mine = writeFileList(["x"], base);
     for (const name of ["111-aaa", "222-bbb", "not-a-pid"]) fs.mkdirSync(path.join(dir, name));
     fs.writeFileSync(path.join(dir, "333-file"), "");
     const removed = await collectStale(dir, (pid) => pid === 222);

@@ -23,16 +23,16 @@ const ownerTag = (): string => (isWindows ? os.userInfo().username : String(proc
  * The folder `<base>/asession-<uid>`, created 0700 if missing. Refused when it is not a real folder
  * owned by us with mode 0700: another user could otherwise read the lists or swap the files.
  */
-export async function privateFolder(base: string = os.tmpdir()): Promise<string> {
+export function privateFolder(base: string = os.tmpdir()): string {
   const dir = path.join(base, `asession-${ownerTag()}`);
   // A file_list_folder that does not exist yet is created, like the default one would be.
-  await fsp.mkdir(base, { recursive: true });
+  fs.mkdirSync(base, { recursive: true });
   try {
-    await fsp.mkdir(dir, { mode: 0o700 });
+    fs.mkdirSync(dir, { mode: 0o700 });
   } catch (e) {
     if ((e as NodeJS.ErrnoException).code !== "EEXIST") throw e;
   }
-  const st = await fsp.lstat(dir);
+  const st = fs.lstatSync(dir);
   if (!st.isDirectory()) throw new Error(`${dir} is not a folder (a symbolic link?); refusing to write file lists there`);
   // Windows has no POSIX owner or mode; the user's temp folder is private there already.
   if (!isWindows) {
@@ -45,24 +45,33 @@ export async function privateFolder(base: string = os.tmpdir()): Promise<string>
 
 const FILE_LIST_SLICE = 16384;
 
-/** Writes the lines (UTF-8, one per line, trailing newline) to a new private file list. */
-export async function writeFileList(lines: string[], base?: string): Promise<WrittenFileList> {
-  const parent = await privateFolder(base);
+function writeAll(fd: number, text: string): void {
+  const bytes = Buffer.from(text, "utf8");
+  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+}
+
+/**
+ * Writes the lines (UTF-8, one per line, trailing newline) to a new private file list. With the synchronous calls:
+ * nothing else waits at this point (ascp is not started yet), and seven thread-pool round trips cost a session's
+ * start several ms (README, Performance).
+ */
+export function writeFileList(lines: string[], base?: string): WrittenFileList {
+  const parent = privateFolder(base);
   // mkdtemp creates the folder 0700 with a random suffix.
-  const folder = await fsp.mkdtemp(path.join(parent, `${process.pid}-`));
+  const folder = fs.mkdtempSync(path.join(parent, `${process.pid}-`));
   const remove = () => fsp.rm(folder, { recursive: true, force: true });
   const removeSync = () => fs.rmSync(folder, { recursive: true, force: true });
   const file = path.join(folder, "file-list.txt");
   try {
     // In slices: one joined string (and its UTF-8 copy) of a million paths would double the job's peak memory.
-    const handle = await fsp.open(file, "wx", 0o600);
+    const fd = fs.openSync(file, "wx", 0o600);
     try {
-      for (let i = 0; i < lines.length; i += FILE_LIST_SLICE) await handle.write(`${lines.slice(i, i + FILE_LIST_SLICE).join("\n")}\n`, null, "utf8");
+      for (let i = 0; i < lines.length; i += FILE_LIST_SLICE) writeAll(fd, `${lines.slice(i, i + FILE_LIST_SLICE).join("\n")}\n`);
     } finally {
-      await handle.close();
+      fs.closeSync(fd);
     }
   } catch (e) {
-    await remove();
+    removeSync();
     throw e;
   }
   return { path: file, folder, remove, removeSync };
