@@ -1,8 +1,7 @@
 // Where ascp is looked for (docs/protocol.md §6): agent.ascp_path, the sdk folder, $PATH, then
 // the folders Aspera products install to on this platform, in aspera-cli's order: Transfer SDK, Desktop,
 // Connect, CLI, server, Drive. The first executable regular file wins.
-import fsp from "node:fs/promises";
-import { constants } from "node:fs";
+import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 
@@ -71,12 +70,12 @@ export function ascpCandidates(search: AscpSearch, env: Env, platform: NodeJS.Pl
   return [...new Set(dirs.map((d) => p.join(d, exe)))];
 }
 
-/** Why `file` cannot be run, or null when it can. */
-async function unusable(file: string): Promise<string | null> {
+/** Why `file` cannot be run, or null when it can. Synchronous: two quick calls, made before anything else runs. */
+function unusable(file: string): string | null {
   try {
-    const st = await fsp.stat(file);
+    const st = fs.statSync(file);
     if (!st.isFile()) return "is not a regular file";
-    await fsp.access(file, constants.X_OK);
+    fs.accessSync(file, fs.constants.X_OK);
     return null;
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
@@ -95,11 +94,11 @@ export async function findAscp(
   const tried = ascpCandidates(search, env, platform, home);
   if (search.ascpPath !== undefined) {
     // Asked for by name: falling back to another ascp would hide the mistake.
-    const why = await unusable(search.ascpPath);
+    const why = unusable(search.ascpPath);
     if (why) throw new AscpNotFoundError(`agent.ascp_path ${search.ascpPath} ${why}`, tried);
     return search.ascpPath;
   }
-  for (const candidate of tried) if ((await unusable(candidate)) === null) return candidate;
+  for (const candidate of tried) if (unusable(candidate) === null) return candidate;
   throw new AscpNotFoundError(
     `ascp not found; set agent.ascp_path or sdk, or install an Aspera product. Looked for:\n${tried.map((t) => `  ${t}`).join("\n")}`,
     tried,

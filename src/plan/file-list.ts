@@ -1,7 +1,6 @@
 // File lists hold every path of the job, so they live in a folder only this user can read:
 // <base>/asession-<uid>/<pid>-<random>/file-list.txt, folders 0700, file 0600, removed when the session ends.
 import fs from "node:fs";
-import fsp from "node:fs/promises";
 import os from "node:os";
 import path from "node:path";
 
@@ -59,7 +58,7 @@ export function writeFileList(lines: string[], base?: string): WrittenFileList {
   const parent = privateFolder(base);
   // mkdtemp creates the folder 0700 with a random suffix.
   const folder = fs.mkdtempSync(path.join(parent, `${process.pid}-`));
-  const remove = () => fsp.rm(folder, { recursive: true, force: true });
+  const remove = () => fs.promises.rm(folder, { recursive: true, force: true });
   const removeSync = () => fs.rmSync(folder, { recursive: true, force: true });
   const file = path.join(folder, "file-list.txt");
   try {
@@ -93,13 +92,13 @@ export function pidAlive(pid: number): boolean {
  */
 export async function collectStale(folder: string, isAlive: (pid: number) => boolean = pidAlive): Promise<string[]> {
   const removed: string[] = [];
-  for (const entry of await fsp.readdir(folder, { withFileTypes: true })) {
+  for (const entry of await fs.promises.readdir(folder, { withFileTypes: true })) {
     const m = /^(\d+)-/.exec(entry.name);
     if (!m || !entry.isDirectory()) continue;
     const pid = Number(m[1]);
     if (pid === process.pid || isAlive(pid)) continue;
     const dir = path.join(folder, entry.name);
-    await fsp.rm(dir, { recursive: true, force: true });
+    await fs.promises.rm(dir, { recursive: true, force: true });
     removed.push(dir);
   }
   return removed;
