@@ -12,12 +12,16 @@
 // - A missing or rejected cache is written when a session ran (then the functions a session needs are compiled), at
 //   exit, through a temporary file renamed into place (engines that start together may each write it; one wins).
 // - ASESSION_CODE_CACHE=0 turns it off; any failure to read or write it is silent: the engine runs as without one.
-import fs from "node:fs";
-import { createRequire } from "node:module";
-import os from "node:os";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
-import vm from "node:vm";
+import type { Stats } from "node:fs";
+
+// Built-in modules through process.getBuiltinModule, not `import`: an import makes an ES module facade of each
+// (every export copied), a few ms of every start for modules the engine itself reaches through require().
+const fs = process.getBuiltinModule("node:fs");
+const { createRequire } = process.getBuiltinModule("node:module");
+const os = process.getBuiltinModule("node:os");
+const path = process.getBuiltinModule("node:path");
+const { fileURLToPath } = process.getBuiltinModule("node:url");
+const vm = process.getBuiltinModule("node:vm");
 
 /** What src/cli.ts receives from here (undefined when it runs as separate modules). */
 export interface EngineBoot {
@@ -38,7 +42,7 @@ export function userCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, 
 }
 
 /** Owned by this user and writable by no one else (where POSIX owners exist). */
-function trusted(st: fs.Stats): boolean {
+function trusted(st: Stats): boolean {
   const uid = process.getuid?.();
   return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
 }
