@@ -26,6 +26,45 @@ export function readFacts(event: AscpEvent, into: FrameFacts): FrameKind {
   return frameKind(event.type);
 }
 
+// Which fact a field feeds, by field id (field-names.ts), found once per name: a frame's fields are then sorted out
+// with one table look each, not a comparison of their keys.
+const NO_FACT = 0;
+const FILE = 1;
+const SIZE = 2;
+const START_BYTE = 3;
+const FILE_BYTES = 4;
+const TRANSFER_BYTES = 5;
+const RATE = 6;
+const PRE_TRANSFER_BYTES = 7;
+const PRE_TRANSFER_FILES = 8;
+const CODE = 9;
+const DESCRIPTION = 10;
+const FACT_OF_KEY: Record<string, number> = {
+  file: FILE,
+  size: SIZE,
+  start_byte: START_BYTE,
+  file_bytes: FILE_BYTES,
+  transfer_bytes: TRANSFER_BYTES,
+  rate: RATE,
+  pre_transfer_bytes: PRE_TRANSFER_BYTES,
+  pre_transfer_files: PRE_TRANSFER_FILES,
+  code: CODE,
+  description: DESCRIPTION,
+};
+const UNKNOWN = 255;
+let factOfId = new Uint8Array(256).fill(UNKNOWN);
+
+function factOf(id: number): number {
+  if (id >= factOfId.length) {
+    const bigger = new Uint8Array(Math.max(factOfId.length * 2, id + 1)).fill(UNKNOWN);
+    bigger.set(factOfId);
+    factOfId = bigger;
+  }
+  let fact = factOfId[id]!;
+  if (fact === UNKNOWN) fact = factOfId[id] = Object.hasOwn(FACT_OF_KEY, fieldName(id).json) ? FACT_OF_KEY[fieldName(id).json]! : NO_FACT;
+  return fact;
+}
+
 /**
  * readFacts of the frame's event, read from a plain frame's bytes (frame-json.ts isPlainFrame: every field named,
  * each JSON key once). Fields are found by their JSON key, as the event has them, and valued as typing.ts values
@@ -39,35 +78,37 @@ export function readFrameFacts(frame: RawFrame, into: FrameFacts): FrameKind {
   for (let i = 0; i < frame.count; i++) {
     const id = frame.ids[i]!;
     if (id < 0) continue;
-    switch (fieldName(id).json) {
-      case "file":
-        into.file = textAt(frame, i);
+    switch (factOf(id)) {
+      case NO_FACT:
         break;
-      case "size":
+      case FILE:
+        into.file = fileAt(frame, i);
+        break;
+      case SIZE:
         into.size = intAt(frame, i);
         break;
-      case "start_byte":
+      case START_BYTE:
         into.startByte = intAt(frame, i);
         break;
-      case "file_bytes":
+      case FILE_BYTES:
         into.fileBytes = intAt(frame, i);
         break;
-      case "transfer_bytes":
+      case TRANSFER_BYTES:
         into.transferBytes = intAt(frame, i);
         break;
-      case "rate":
+      case RATE:
         into.rateKbps = intAt(frame, i);
         break;
-      case "pre_transfer_bytes":
+      case PRE_TRANSFER_BYTES:
         into.preTransferBytes = intAt(frame, i);
         break;
-      case "pre_transfer_files":
+      case PRE_TRANSFER_FILES:
         into.preTransferFiles = intAt(frame, i);
         break;
-      case "code":
+      case CODE:
         into.code = intAt(frame, i);
         break;
-      case "description":
+      case DESCRIPTION:
         into.description = textAt(frame, i);
         break;
     }
@@ -85,4 +126,29 @@ function intAt(frame: RawFrame, i: number): number {
 /** text() of field i's typed value. */
 function textAt(frame: RawFrame, i: number): string | undefined {
   return text(typedValue(fieldName(frame.ids[i]!).kind, frame.value(i)));
+}
+
+// The File of the last frame, as bytes and as its text: a blast of STATS names the same file thousands of times, and
+// its text need not be decoded again while its bytes are the same.
+let lastFileId = -1;
+let lastFileBytes = Buffer.alloc(256);
+let lastFileLength = -1;
+let lastFile: string | undefined;
+
+function fileAt(frame: RawFrame, i: number): string | undefined {
+  const id = frame.ids[i]!;
+  const start = frame.valueStart[i]!;
+  const n = frame.valueEnd[i]! - start;
+  const bytes = frame.bytes;
+  if (id === lastFileId && n === lastFileLength) {
+    let k = 0;
+    while (k < n && bytes[start + k] === lastFileBytes[k]) k++;
+    if (k === n) return lastFile;
+  }
+  lastFile = textAt(frame, i);
+  if (n > lastFileBytes.length) lastFileBytes = Buffer.alloc(Math.max(n, lastFileBytes.length * 2));
+  bytes.copy(lastFileBytes, 0, start, start + n);
+  lastFileId = id;
+  lastFileLength = n;
+  return lastFile;
 }
