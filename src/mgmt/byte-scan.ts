@@ -5,12 +5,15 @@ let viewOf: Buffer | null = null;
 let words: Int32Array<ArrayBufferLike> = new Int32Array(0);
 // Index in viewOf of words[0]'s first byte (words are aligned on 4 in memory).
 let wordsAt = 0;
+const NO_WORDS = new Int32Array(0);
 
 function view(bytes: Buffer): void {
   if (bytes === viewOf) return;
   viewOf = bytes;
   wordsAt = (4 - (bytes.byteOffset & 3)) & 3;
-  words = new Int32Array(bytes.buffer, bytes.byteOffset + wordsAt, Math.max(0, (bytes.length - wordsAt) >> 2));
+  const n = Math.max(0, (bytes.length - wordsAt) >> 2);
+  // No word at all (a chunk of a few bytes): no view either, since its start could lie past the end of the memory.
+  words = n === 0 ? NO_WORDS : new Int32Array(bytes.buffer, bytes.byteOffset + wordsAt, n);
 }
 
 // A byte of x is 0 exactly when this has its high bit set, for some byte (exact about "some").

@@ -75,8 +75,31 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
   const buf = out.buf;
   let o = put(buf, out.len, OPEN_TYPE);
   o = jsonString(buf, o, bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!, false);
+  // The fields' section, recorded below as the frame's JSON memo: a run of fields whose lines are those of the last
+  // frame written (f.same, f.jsonValid) is copied from it in one piece.
+  const section = o;
+  const at = f.jsonAt;
+  const memo = f.json;
+  // Fields copied from the memo; -1 once one was copied to another place than it has there (the memo is then rewritten).
+  let copied = 0;
   for (let i = 0; i < f.count; i++) {
-    if (i === f.typeAt) continue;
+    if (i === f.typeAt) {
+      at[i] = o - section; // written first, not here: an empty piece
+      continue;
+    }
+    if (f.same[i] === 1 && f.jsonValid[i] === 1) {
+      let j = i + 1;
+      while (j < f.count && j !== f.typeAt && f.same[j] === 1 && f.jsonValid[j] === 1) j++;
+      const from = at[i]!;
+      const shift = o - section - from;
+      o += memo.copy(buf, o, from, at[j]!);
+      for (let m = i + 1; m <= j; m++) at[m] = at[m]! + shift;
+      at[i] = from + shift;
+      copied = shift !== 0 || copied < 0 ? -1 : copied + j - i;
+      i = j - 1;
+      continue;
+    }
+    at[i] = o - section;
     const name = fieldName(f.ids[i]!);
     const start = f.valueStart[i]!;
     const end = f.valueEnd[i]!;
@@ -94,10 +117,22 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
     else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
     else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
   }
+  remember(f, buf, section, o, copied);
   if (sessionIndex !== undefined) o = put(buf, o, sessionIndexBytes(sessionIndex));
   buf[o++] = 0x7d;
   buf[o++] = 0x0a;
   out.len = o;
+}
+
+/** buf[section, end) (the fields after Type) becomes f's JSON memo, unless every field was copied from it, in place. */
+function remember(f: RawFrame, buf: Buffer, section: number, end: number, copied: number): void {
+  const n = f.count;
+  f.jsonAt[n] = end - section;
+  if (copied === n - 1) return;
+  if (f.json.length < end - section) f.json = Buffer.allocUnsafe(Math.max(end - section, f.json.length * 2, 1024));
+  buf.copy(f.json, 0, section, end);
+  f.jsonValid.fill(1, 0, n);
+  f.jsonValid[f.typeAt] = 0;
 }
 
 const TRUE_WORD = Buffer.from("Yes");

@@ -47,6 +47,8 @@ export interface FrameParserOptions {
 export const DEFAULT_MAX_FRAME_BYTES = 1024 * 1024;
 
 const LF = 0x0a;
+/** Frames a line must stay unchanged before it is compared as part of a run (see FrameParser, "memo"). */
+const CALM = 8;
 const CR = 0x0d;
 const SPACE = 0x20;
 const COLON = 0x3a;
@@ -58,8 +60,14 @@ function isHeader(data: Buffer, at: number): boolean {
   return true;
 }
 
-function grown(a: Int32Array): Int32Array<ArrayBuffer> {
-  const b = new Int32Array(a.length * 2);
+function grown(a: Int32Array, n = a.length * 2): Int32Array<ArrayBuffer> {
+  const b = new Int32Array(Math.max(n, a.length * 2));
+  b.set(a);
+  return b;
+}
+
+function grownBytes(a: Uint8Array, n = a.length * 2): Uint8Array<ArrayBuffer> {
+  const b = new Uint8Array(Math.max(n, a.length * 2));
   b.set(a);
   return b;
 }
@@ -73,6 +81,19 @@ export class RawFrame implements FrameView {
   nameEnd: Int32Array<ArrayBuffer> = new Int32Array(64);
   valueStart: Int32Array<ArrayBuffer> = new Int32Array(64);
   valueEnd: Int32Array<ArrayBuffer> = new Int32Array(64);
+  /** Where field i's line ends, after its LF. */
+  lineEnd: Int32Array<ArrayBuffer> = new Int32Array(64);
+  /**
+   * same[i] = 1: field i's line is byte for byte the line at the same place in the parser's previous frame (see
+   * FrameParser, "memo"); the JSON writer then copies what it wrote for that line (jsonValid, below).
+   */
+  same: Uint8Array<ArrayBuffer> = new Uint8Array(64);
+  // The JSON writer's memo (frame-json.ts), kept here because it lives as long as the parser's frame: the field
+  // section of the last line it wrote, field i's text at json[jsonAt[i], jsonAt[i + 1]); jsonValid[i] = 1 while the
+  // parser has not seen line i change since. A copy() starts without one.
+  json: Buffer = Buffer.alloc(0);
+  jsonAt: Int32Array<ArrayBuffer> = new Int32Array(65);
+  jsonValid: Uint8Array<ArrayBuffer> = new Uint8Array(64);
   /** Index of the last Type field. */
   typeAt = -1;
   type = "";
@@ -133,13 +154,14 @@ export class RawFrame implements FrameView {
     c.nameEnd = rebased(this.nameEnd);
     c.valueStart = rebased(this.valueStart);
     c.valueEnd = rebased(this.valueEnd);
+    c.lineEnd = rebased(this.lineEnd);
     c.typeAt = this.typeAt;
     c.type = this.type;
     return c;
   }
 
-  /** Adds field buf[start, colon) = buf[value, end), named id (field-names.ts). */
-  add(id: number, start: number, colon: number, value: number, end: number): void {
+  /** Adds field buf[start, colon) = buf[value, end), named id (field-names.ts), its line ending at lineEnd. */
+  add(id: number, start: number, colon: number, value: number, end: number, lineEnd: number, same: number): void {
     const i = this.count;
     if (i === this.ids.length) {
       this.ids = grown(this.ids);
@@ -147,12 +169,18 @@ export class RawFrame implements FrameView {
       this.nameEnd = grown(this.nameEnd);
       this.valueStart = grown(this.valueStart);
       this.valueEnd = grown(this.valueEnd);
+      this.lineEnd = grown(this.lineEnd);
+      this.same = grownBytes(this.same);
+      this.jsonValid = grownBytes(this.jsonValid);
+      this.jsonAt = grown(this.jsonAt, this.ids.length + 1);
     }
     this.ids[i] = id;
     this.nameStart[i] = start;
     this.nameEnd[i] = colon;
     this.valueStart[i] = value;
     this.valueEnd[i] = end;
+    this.lineEnd[i] = lineEnd;
+    this.same[i] = same;
     if (id === TYPE_ID) this.typeAt = i;
     this.count = i + 1;
   }
@@ -164,6 +192,7 @@ export class RawFrame implements FrameView {
       this.nameEnd[i]! -= by;
       this.valueStart[i]! -= by;
       this.valueEnd[i]! -= by;
+      this.lineEnd[i]! -= by;
     }
   }
 }
@@ -208,6 +237,29 @@ export class FrameParser {
   private skipping = false;
   private warnedMalformed = false;
   private lineNo = 0;
+  // The memo: the body lines (after the header) of the last frame delivered, as its own copy. Frames of a stream
+  // repeat most of their lines byte for byte (a STATS differs from the one before in a few counters), so the lines
+  // of the open frame are first compared with the memo's, a run at a time (one native compare), and the fields of
+  // equal lines taken from it without a scan. Only lines unchanged in the last CALM frames join a run: the others
+  // are parsed as usual (and compared after, to count how long they stay unchanged), since one changed line fails
+  // the compare of its whole run (a counter that changes every other frame would otherwise fail most runs). Line k of the memo is at
+  // memo[memoAt[k], memoAt[k + 1]), LF included; its field's offsets relative to that start are in memoColon, memoValue,
+  // memoEnd. A frame with a malformed line is not remembered, and empties the memo.
+  private memo = Buffer.allocUnsafe(4096);
+  private memoCount = 0;
+  private memoAt = new Int32Array(65);
+  private memoId = new Int32Array(64);
+  private memoColon = new Int32Array(64);
+  private memoValue = new Int32Array(64);
+  private memoEnd = new Int32Array(64);
+  private calm = new Uint8Array(64);
+  // Lines read since the open frame's header (malformed ones too: the open frame follows the memo while this is its
+  // field count), and the end of a run whose compare failed (its lines are parsed as usual).
+  private bodyLines = 0;
+  private noRunUntil = 0;
+  // The open frame's fields parsed the usual way (not taken from the memo): only these can change the memo.
+  private parsed = new Int32Array(64);
+  private parsedCount = 0;
 
   constructor(options: FrameParserOptions) {
     this.onFrame = options.onFrame;
@@ -236,6 +288,13 @@ export class FrameParser {
     }
     this.frame.bytes = data;
     for (;;) {
+      if (this.open && this.frame.count < this.memoCount && this.frame.count === this.bodyLines && !this.skipping) {
+        const q = this.matchMemo(data, p, end);
+        if (q !== p) {
+          p = q;
+          continue;
+        }
+      }
       const lf = indexOfLF(data, p, end);
       if (lf < 0) break;
       this.line(data, p, lf);
@@ -277,6 +336,8 @@ export class FrameParser {
 
   /** End of stream: a last line without LF still counts; an unfinished frame is reported, not delivered. */
   end(): void {
+    // The stream is over: nothing to compare with any more (and the last line has no LF to compare).
+    this.memoCount = 0;
     if (this.carryLen > this.partialAt) {
       this.frame.bytes = this.carry;
       this.line(this.carry, this.partialAt, this.carryLen);
@@ -322,6 +383,9 @@ export class FrameParser {
       this.frame.count = 0;
       this.frame.typeAt = -1;
       this.firstTypeAt = -1;
+      this.bodyLines = 0;
+      this.noRunUntil = 0;
+      this.parsedCount = 0;
       this.frameStart = start;
       this.frameBytes = byteLen;
       return;
@@ -331,6 +395,7 @@ export class FrameParser {
       this.malformed(lineNo, "text outside a frame (no FASPMGR header before it) skipped");
       return;
     }
+    this.bodyLines++;
     const f = this.frame;
     let id = -1;
     let colon = -1;
@@ -370,8 +435,113 @@ export class FrameParser {
     }
     let v = colon + 1;
     if (v < end && data[v] === SPACE) v++;
-    f.add(id >= 0 ? id : fieldNameId(data, start, colon, hash >>> 0), start, colon, v, end);
+    // lf + 1 even at the end of the stream, where no LF follows: the memo (which compares whole lines) then differs.
+    const k = f.count;
+    const same = k === this.bodyLines - 1 && k < this.memoCount && this.sameAsMemo(k, data, start, lf + 1) ? 1 : 0;
+    f.add(id >= 0 ? id : fieldNameId(data, start, colon, hash >>> 0), start, colon, v, end, lf + 1, same);
+    if (this.parsedCount === this.parsed.length) this.parsed = grown(this.parsed);
+    this.parsed[this.parsedCount++] = k;
     if (this.firstTypeAt < 0 && this.frame.typeAt >= 0) this.firstTypeAt = this.frame.typeAt;
+  }
+
+  /** Whether data[start, end) is memo line k. */
+  private sameAsMemo(k: number, data: Buffer, start: number, end: number): boolean {
+    const at = this.memoAt[k]!;
+    const n = this.memoAt[k + 1]! - at;
+    if (end - start !== n) return false;
+    const memo = this.memo;
+    for (let i = 0; i < n; i++) if (data[start + i] !== memo[at + i]) return false;
+    return true;
+  }
+
+  /**
+   * Takes the run of memo lines from the open frame's next line up to the next one not calm yet, when data[p…) holds
+   * exactly those bytes; returns where parsing goes on (p when it did not take them).
+   */
+  private matchMemo(data: Buffer, p: number, end: number): number {
+    const f = this.frame;
+    const k = f.count;
+    if (k < this.noRunUntil || this.calm[k]! < CALM) return p;
+    let j = k + 1;
+    while (j < this.memoCount && this.calm[j]! >= CALM) j++;
+    const from = this.memoAt[k]!;
+    const n = this.memoAt[j]! - from;
+    // Not all here yet, or too long for the frame limit: the usual way, which waits for the rest or reports it.
+    if (end - p < n || this.frameBytes + n - (j - k) > this.max) return p;
+    if (data.compare(this.memo, from, from + n, p, p + n) !== 0) {
+      this.noRunUntil = j;
+      return p;
+    }
+    const shift = p - from;
+    for (let m = k; m < j; m++) {
+      const at = this.memoAt[m]! + shift;
+      f.add(this.memoId[m]!, at, at + this.memoColon[m]!, at + this.memoValue[m]!, at + this.memoEnd[m]!, this.memoAt[m + 1]! + shift, 1);
+    }
+    this.lineNo += j - k;
+    this.bodyLines += j - k;
+    this.frameBytes += n - (j - k);
+    if (this.firstTypeAt < 0 && f.typeAt >= 0) this.firstTypeAt = f.typeAt;
+    return p + n;
+  }
+
+  /**
+   * The delivered frame becomes the memo: only its changed lines are copied when no line changed length, else all
+   * of it. A changed line starts counting calm frames again, and its JSON in the writer's memo is stale.
+   */
+  private remember(f: RawFrame): void {
+    const n = f.count;
+    if (this.bodyLines !== n) {
+      // A malformed line among them: lines and fields no longer match one to one.
+      this.memoCount = 0;
+      f.jsonValid.fill(0);
+      return;
+    }
+    if (n + 1 > this.memoAt.length) {
+      this.memoAt = grown(this.memoAt, n + 1);
+      this.memoId = grown(this.memoId, n);
+      this.memoColon = grown(this.memoColon, n);
+      this.memoValue = grown(this.memoValue, n);
+      this.memoEnd = grown(this.memoEnd, n);
+      this.calm = grownBytes(this.calm, n);
+    }
+    // Lines taken from the memo are unchanged and stay as they are: only the lines parsed the usual way are looked at.
+    let sameLayout = n === this.memoCount;
+    for (let p = 0; p < this.parsedCount; p++) {
+      const k = this.parsed[p]!;
+      const changed = f.same[k] === 0;
+      this.calm[k] = changed ? 0 : Math.min(this.calm[k]! + 1, CALM);
+      if (!changed) continue;
+      f.jsonValid[k] = 0;
+      if (sameLayout && f.lineEnd[k]! - f.nameStart[k]! !== this.memoAt[k + 1]! - this.memoAt[k]!) sameLayout = false;
+    }
+    if (sameLayout) {
+      for (let p = 0; p < this.parsedCount; p++) {
+        const k = this.parsed[p]!;
+        if (f.same[k] === 1) continue;
+        this.setMemoLine(f, k, this.memoAt[k]!);
+        // A loop, not Buffer.copy: these lines are short (a counter), and a native call costs more than the bytes.
+        const bytes = f.bytes;
+        for (let i = f.nameStart[k]!, o = this.memoAt[k]!, e = f.lineEnd[k]!; i < e; ) this.memo[o++] = bytes[i++]!;
+      }
+      return;
+    }
+    const base = f.nameStart[0]!;
+    const size = f.lineEnd[n - 1]! - base;
+    if (size > this.memo.length) this.memo = Buffer.allocUnsafe(Math.max(size, this.memo.length * 2));
+    f.bytes.copy(this.memo, 0, base, base + size);
+    for (let k = 0; k < n; k++) this.setMemoLine(f, k, f.nameStart[k]! - base);
+    this.memoCount = n;
+  }
+
+  /** Memo line k's place and field offsets, from field k of f, the line starting at memo[at]. */
+  private setMemoLine(f: RawFrame, k: number, at: number): void {
+    const start = f.nameStart[k]!;
+    this.memoAt[k] = at;
+    this.memoAt[k + 1] = f.lineEnd[k]! - start + at;
+    this.memoId[k] = f.ids[k]!;
+    this.memoColon[k] = f.nameEnd[k]! - start;
+    this.memoValue[k] = f.valueStart[k]! - start;
+    this.memoEnd[k] = f.valueEnd[k]! - start;
   }
 
   private finish(lineNo: number): void {
@@ -382,6 +552,7 @@ export class FrameParser {
       return;
     }
     f.type = typeText(f.bytes, f.valueStart[f.typeAt]!, f.valueEnd[f.typeAt]!);
+    this.remember(f);
     this.onFrame(f);
   }
 

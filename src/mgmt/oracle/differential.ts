@@ -39,14 +39,17 @@ export function oracleLine(frame: Frame, sessionIndex: number | undefined): stri
   return `${typeof toLine === "function" ? (toLine as () => string).call(event) : JSON.stringify(event)}\n`;
 }
 
-/** The engine's path over chunks. */
-export function bytesPath(chunks: readonly Buffer[], sessionIndex: number | undefined, maxFrameBytes?: number): PathRun {
+/**
+ * The engine's path over chunks. viaTyping(n): frame n (from 0) is written through typing.ts even when plain, as
+ * the engine does in some modes, so that frame-json.ts's memo misses that frame.
+ */
+export function bytesPath(chunks: readonly Buffer[], sessionIndex: number | undefined, maxFrameBytes?: number, viaTyping: (n: number) => boolean = () => false): PathRun {
   const sink = new Sink();
   const run: PathRun = { lines: sink.buf, warnings: [], plain: 0, frames: 0 };
   const parser = new FrameParser({
     onFrame: (f) => {
       run.frames++;
-      if (isPlainFrame(f)) {
+      if (!viaTyping(run.frames - 1) && isPlainFrame(f)) {
         run.plain++;
         writeFrameJson(sink, f, sessionIndex);
       } else {

@@ -55,3 +55,37 @@ export function frameBytes(f: GeneratedFrame): Buffer {
   return Buffer.concat([Buffer.from("FASPMGR 2"), eol, ...lines, eol]);
 }
 
+
+/** One change from a frame to the next in a stream of similar frames (frames of a stream repeat most lines). */
+export type Mutation =
+  | { kind: "value"; at: number; value: Buffer }
+  | { kind: "name"; at: number; name: Buffer }
+  | { kind: "insert"; at: number; field: [Buffer, Buffer, boolean] }
+  | { kind: "delete"; at: number }
+  | { kind: "type"; type: Buffer | undefined }
+  | { kind: "crlf" };
+
+export const mutationArb: fc.Arbitrary<Mutation> = fc.oneof(
+  { weight: 6, arbitrary: fc.record({ kind: fc.constant("value" as const), at: fc.nat(), value: valueArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("name" as const), at: fc.nat(), name: fc.constantFrom(...NAMES) }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("insert" as const), at: fc.nat(), field: fieldArb }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("delete" as const), at: fc.nat() }) },
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant("type" as const), type: fc.option(fc.constantFrom(...TYPES), { nil: undefined }) }) },
+  { weight: 1, arbitrary: fc.constant({ kind: "crlf" as const }) },
+);
+
+/** The frame after the mutations. */
+export function mutate(f: GeneratedFrame, changes: readonly Mutation[]): GeneratedFrame {
+  const fields = [...f.fields];
+  let { type, crlf } = f;
+  for (const c of changes) {
+    const at = fields.length === 0 ? 0 : ("at" in c ? c.at : 0) % fields.length;
+    if (c.kind === "value" && fields.length > 0) fields[at] = [fields[at]![0], c.value, fields[at]![2]];
+    else if (c.kind === "name" && fields.length > 0) fields[at] = [c.name, fields[at]![1], fields[at]![2]];
+    else if (c.kind === "insert") fields.splice(at, 0, c.field);
+    else if (c.kind === "delete") fields.splice(at, 1);
+    else if (c.kind === "type") type = c.type;
+    else if (c.kind === "crlf") crlf = !crlf;
+  }
+  return { type, typeAt: f.typeAt, fields, crlf };
+}
