@@ -168,8 +168,9 @@ export class NdjsonWriter implements ByteSink {
   /** ByteSink: room for n more bytes at buf[len]. */
   ensure(n: number): void {
     if (this.buf.length - this.len >= n) return;
-    // x1.5: the buffer is touched only up to what it holds, but every grown copy is garbage until a collection.
-    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length + (this.buf.length >> 1), this.len + n + 1024));
+    // x2: every growth copies what the buffer holds (a blast grows it to MBs while a write is in flight), and the
+    // buffer is touched only up to what it holds.
+    const bigger = Buffer.allocUnsafe(Math.max(this.buf.length * 2, this.len + n + 1024));
     this.buf.copy(bigger, 0, 0, this.len);
     this.buf = bigger;
   }

@@ -25,6 +25,14 @@ let frameNo = 0;
 
 /** Whether writeFrameJson writes this frame exactly as typing.ts + JSON.stringify would. */
 export function isPlainFrame(f: RawFrame): boolean {
+  // A function of the field names alone: known while frames repeat them (FrameParser keeps plainNames).
+  if (f.plainNames >= 0) return f.plainNames === 1;
+  const plain = namesArePlain(f);
+  f.plainNames = plain ? 1 : 0;
+  return plain;
+}
+
+function namesArePlain(f: RawFrame): boolean {
   frameNo = (frameNo + 1) | 0;
   if (frameNo === 0) {
     stamps.fill(-1);
@@ -80,10 +88,12 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
   const section = o;
   const at = f.jsonAt;
   const memo = f.json;
-  // Fields copied from the memo; -1 once one was copied to another place than it has there (the memo is then rewritten).
-  let copied = 0;
+  // The memo is rewritten from this line when a piece moved, or a field written here had an unchanged line (it turned
+  // calm: its text is worth keeping). Fields whose line changed are not worth it: most change again in the next frame.
+  let record = memo.length === 0;
   for (let i = 0; i < f.count; i++) {
     if (i === f.typeAt) {
+      if (at[i] !== o - section) record = true;
       at[i] = o - section; // written first, not here: an empty piece
       continue;
     }
@@ -95,10 +105,11 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
       o += memo.copy(buf, o, from, at[j]!);
       for (let m = i + 1; m <= j; m++) at[m] = at[m]! + shift;
       at[i] = from + shift;
-      copied = shift !== 0 || copied < 0 ? -1 : copied + j - i;
+      if (shift !== 0) record = true;
       i = j - 1;
       continue;
     }
+    if (at[i] !== o - section || f.same[i] === 1) record = true;
     at[i] = o - section;
     const name = fieldName(f.ids[i]!);
     const start = f.valueStart[i]!;
@@ -117,18 +128,18 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
     else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
     else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
   }
-  remember(f, buf, section, o, copied);
+  if (at[f.count] !== o - section) record = true;
+  at[f.count] = o - section;
+  if (record) remember(f, buf, section, o);
   if (sessionIndex !== undefined) o = put(buf, o, sessionIndexBytes(sessionIndex));
   buf[o++] = 0x7d;
   buf[o++] = 0x0a;
   out.len = o;
 }
 
-/** buf[section, end) (the fields after Type) becomes f's JSON memo, unless every field was copied from it, in place. */
-function remember(f: RawFrame, buf: Buffer, section: number, end: number, copied: number): void {
+/** buf[section, end) (the fields after Type) becomes f's JSON memo (f.jsonAt already holds their places in it). */
+function remember(f: RawFrame, buf: Buffer, section: number, end: number): void {
   const n = f.count;
-  f.jsonAt[n] = end - section;
-  if (copied === n - 1) return;
   if (f.json.length < end - section) f.json = Buffer.allocUnsafe(Math.max(end - section, f.json.length * 2, 1024));
   buf.copy(f.json, 0, section, end);
   f.jsonValid.fill(1, 0, n);

@@ -94,6 +94,11 @@ export class RawFrame implements FrameView {
   json: Buffer = Buffer.alloc(0);
   jsonAt: Int32Array<ArrayBuffer> = new Int32Array(65);
   jsonValid: Uint8Array<ArrayBuffer> = new Uint8Array(64);
+  /**
+   * Whether frame-json.ts writes frames of these field names from their bytes (isPlainFrame): 1 or 0 once known,
+   * -1 when not known; kept by the parser while frames keep the same names in the same order.
+   */
+  plainNames = -1;
   /** Index of the last Type field. */
   typeAt = -1;
   type = "";
@@ -494,8 +499,13 @@ export class FrameParser {
       // A malformed line among them: lines and fields no longer match one to one.
       this.memoCount = 0;
       f.jsonValid.fill(0);
+      f.plainNames = -1;
       return;
     }
+    // Lines taken from the memo have its names; the others are checked.
+    let sameNames = n === this.memoCount;
+    for (let p = 0; p < this.parsedCount && sameNames; p++) if (f.ids[this.parsed[p]!] !== this.memoId[this.parsed[p]!]) sameNames = false;
+    if (!sameNames) f.plainNames = -1;
     if (n + 1 > this.memoAt.length) {
       this.memoAt = grown(this.memoAt, n + 1);
       this.memoId = grown(this.memoId, n);
