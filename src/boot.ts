@@ -12,7 +12,7 @@
 // - A missing or rejected cache is written when a session ran (then the functions a session needs are compiled), at
 //   exit, through a temporary file renamed into place (engines that start together may each write it; one wins).
 // - ASESSION_CODE_CACHE=0 turns it off; any failure to read or write it is silent: the engine runs as without one.
-import type { Stats } from "node:fs";
+import { trusted, userCacheDir } from "./code-cache.js";
 
 // Built-in modules through process.getBuiltinModule, not `import`: an import makes an ES module facade of each
 // (every export copied), a few ms of every start for modules the engine itself reaches through require().
@@ -31,21 +31,6 @@ export interface EngineBoot {
 
 declare const ENGINE_SOURCE: string;
 declare const ENGINE_HASH: string;
-
-/** Go's os.UserCacheDir, which the Go and Java bindings also use for their copy of the engine. */
-export function userCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, home: string): string | null {
-  if (platform === "win32") return env.LocalAppData || null;
-  if (platform === "darwin") return home ? path.join(home, "Library", "Caches") : null;
-  const xdg = env.XDG_CACHE_HOME;
-  if (xdg && path.isAbsolute(xdg)) return xdg;
-  return home ? path.join(home, ".cache") : null;
-}
-
-/** Owned by this user and writable by no one else (where POSIX owners exist). */
-function trusted(st: Stats): boolean {
-  const uid = process.getuid?.();
-  return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
-}
 
 function cacheFile(): string | null {
   if (process.env.ASESSION_CODE_CACHE === "0") return null;
