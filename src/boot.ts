@@ -22,6 +22,7 @@ const os = process.getBuiltinModule("node:os");
 const path = process.getBuiltinModule("node:path");
 const { fileURLToPath } = process.getBuiltinModule("node:url");
 const vm = process.getBuiltinModule("node:vm");
+const uid = process.getuid?.();
 
 /** What src/cli.ts receives from here (undefined when it runs as separate modules). */
 export interface EngineBoot {
@@ -42,10 +43,10 @@ function cacheFile(): string | null {
 function readCache(file: string): Buffer | undefined {
   let fd: number | undefined;
   try {
-    if (!trusted(fs.lstatSync(path.dirname(file)))) return undefined;
+    if (!trusted(fs.lstatSync(path.dirname(file)), uid)) return undefined;
     fd = fs.openSync(file, fs.constants.O_RDONLY | (fs.constants.O_NOFOLLOW ?? 0));
     const st = fs.fstatSync(fd);
-    if (!st.isFile() || !trusted(st)) return undefined;
+    if (!st.isFile() || !trusted(st, uid)) return undefined;
     return fs.readFileSync(fd);
   } catch {
     return undefined; // none yet, or unreadable: compile from source
@@ -59,7 +60,7 @@ function writeCache(file: string, data: Buffer): void {
   const temp = `${file}.${process.pid}.tmp`;
   try {
     fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
-    if (!trusted(fs.lstatSync(dir))) return;
+    if (!trusted(fs.lstatSync(dir), uid)) return;
     fs.writeFileSync(temp, data, { mode: 0o600, flag: "wx" });
     fs.renameSync(temp, file);
   } catch {

@@ -15,6 +15,6 @@ export function userCacheDir(env: NodeJS.ProcessEnv, platform: NodeJS.Platform, 
 }
 
 /** Owned by `uid` and writable by no one else; anything goes where there are no POSIX owners (uid undefined). */
-export function trusted(st: Pick<Stats, "uid" | "mode">, uid: number | undefined = process.getuid?.()): boolean {
+export function trusted(st: Pick<Stats, "uid" | "mode">, uid: number | undefined): boolean {
   return uid === undefined || (st.uid === uid && (st.mode & 0o022) === 0);
 }
