@@ -62,6 +62,9 @@ export class Logger {
 
   private log(level: Exclude<LogLevel, "silent">, message: string): void {
     if (RANK[level] < this.rank) return;
-    this.write(`asession ${level}: ${this.redact(message)}\n`);
+    // Masked with its line break: a secret that ends in one ("aaa\n") would otherwise be spelled out by a message
+    // ending in its first line ("ascp: aaa", a line of ascp's stderr) and the line break after it.
+    const text = this.redact(`asession ${level}: ${message}\n`);
+    this.write(text.endsWith("\n") ? text : `${text}\n`);
   }
 }

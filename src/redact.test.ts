@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { inspect } from "node:util";
 import { MASK, Redactor, secretForms, secretValues } from "./redact.js";
+import { Logger } from "./log.js";
 
 /** Secrets as a hostile spec may hold them: quotes, backslashes, newlines, NUL, non-ASCII, short and long. */
 const secretChars = fc.constantFrom("a", "Z", "7", '"', "'", "\\", "\n", "\r", "\0", "\t", "é", "ß", "日", "😀", " ", "*", "/", "{", "}", ":", ",");
@@ -110,5 +111,18 @@ describe("Redactor.line", () => {
       }),
       { numRuns: 500 },
     );
+  });
+});
+
+describe("Logger: a secret that ends in a line break", () => {
+  it("is not spelled out by a message ending in its first line and the line break after it", () => {
+    let out = "";
+    const log = new Logger("debug", (text) => (out += text));
+    log.addSecret("aaa\n");
+    log.debug("session 0 stderr: ascp: aaa");
+    log.debug("next");
+    expect(out).not.toContain("aaa\n");
+    expect(out.endsWith("asession debug: next\n")).toBe(true);
+    expect(out.split("\n").filter(Boolean)).toHaveLength(2);
   });
 });
