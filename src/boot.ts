@@ -13,6 +13,7 @@
 //   exit, through a temporary file renamed into place (engines that start together may each write it; one wins).
 // - ASESSION_CODE_CACHE=0 turns it off; any failure to read or write it is silent: the engine runs as without one.
 import { trusted, userCacheDir } from "./code-cache.js";
+import type { MainHooks } from "./main.js";
 
 // Built-in modules through process.getBuiltinModule, not `import`: an import makes an ES module facade of each
 // (every export copied), a few ms of every start for modules the engine itself reaches through require().
@@ -23,12 +24,6 @@ const path = process.getBuiltinModule("node:path");
 const { fileURLToPath } = process.getBuiltinModule("node:url");
 const vm = process.getBuiltinModule("node:vm");
 const uid = process.getuid?.();
-
-/** What src/cli.ts receives from here (undefined when it runs as separate modules). */
-export interface EngineBoot {
-  /** A session is under way: the code it runs is worth caching for the next start. */
-  sessionStarted(): void;
-}
 
 declare const ENGINE_SOURCE: string;
 declare const ENGINE_HASH: string;
@@ -78,11 +73,11 @@ const self = fileURLToPath(import.meta.url);
 // "use strict": the bundled modules are ES modules, strict by definition.
 const script = new vm.Script(`"use strict";(function (require, __asessionBoot) {${ENGINE_SOURCE}\n})`, { filename: self, cachedData });
 let armed = false;
-const boot: EngineBoot = {
+const boot: MainHooks = {
   sessionStarted() {
     if (armed || !file || (cachedData && !script.cachedDataRejected)) return;
     armed = true;
     process.once("exit", () => writeCache(file, script.createCachedData()));
   },
 };
-(script.runInThisContext() as (require: NodeRequire, boot: EngineBoot) => void)(createRequire(import.meta.url), boot);
+(script.runInThisContext() as (require: NodeRequire, boot: MainHooks) => void)(createRequire(import.meta.url), boot);

@@ -4,12 +4,11 @@
 // still end in RESULT cancelled and exit 130, not in death by signal. The only static import is the version
 // constant, so that `--version` answers without loading the engine: ES modules evaluate their imports before
 // their own body. No top-level await: the one-file engine runs this file as the body of a function (src/boot.ts).
-import type { EngineBoot } from "./boot.js";
-import type { SignalSource } from "./main.js";
+import type { MainHooks, SignalSource } from "./main.js";
 import { VERSION } from "./generated/version.js";
 
 /** Set by src/boot.ts when this runs inside the one-file engine; undeclared when it runs as separate modules. */
-declare const __asessionBoot: EngineBoot | undefined;
+declare const __asessionBoot: MainHooks | undefined;
 
 if (process.argv.length === 3 && process.argv[2] === "--version") {
   process.stdout.on("error", () => {}); // a reader that went away misses the line; nothing else is lost
@@ -23,5 +22,5 @@ if (process.argv.length === 3 && process.argv[2] === "--version") {
     process.on(name, () => (signals.handler ? signals.handler(name) : signals.early.push(name)));
   }
   const boot = typeof __asessionBoot === "undefined" ? undefined : __asessionBoot;
-  void import("./main.js").then(({ main }) => main(signals, { sessionStarted: () => boot?.sessionStarted() }));
+  void import("./main.js").then(({ main }) => main(signals, boot));
 }

@@ -55,12 +55,13 @@ const SIGNAL_DEADLINE_MS = 8000;
 /** After a second signal: ascp's group is killed at once; this long to hand RESULT to a reader that reads. */
 const SECOND_SIGNAL_DEADLINE_MS = 1000;
 
-/** Runs one job and exits the process with its status. */
-/** What the entry point may want to know of a run (src/cli.ts: the one-file engine caches its compiled code). */
+/** What the entry point may want to know of a run (src/boot.ts: the one-file engine caches its compiled code). */
 export interface MainHooks {
+  /** A session is under way: the code it runs is worth caching for the next start. */
   sessionStarted(): void;
 }
 
+/** Runs one job and exits the process with its status. */
 export function main(signals: SignalSource, hooks?: MainHooks): void {
   const startedAt = performance.now();
   // One Redactor for stdout and stderr; it learns the secrets as soon as the spec is parsed.

@@ -61,7 +61,10 @@ function factOf(id: number): number {
     factOfId = bigger;
   }
   let fact = factOfId[id]!;
-  if (fact === UNKNOWN) fact = factOfId[id] = Object.hasOwn(FACT_OF_KEY, fieldName(id).json) ? FACT_OF_KEY[fieldName(id).json]! : NO_FACT;
+  if (fact === UNKNOWN) {
+    const key = fieldName(id).json;
+    fact = factOfId[id] = Object.hasOwn(FACT_OF_KEY, key) ? FACT_OF_KEY[key]! : NO_FACT;
+  }
   return fact;
 }
 
