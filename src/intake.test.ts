@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { PassThrough } from "node:stream";
 import fc from "fast-check";
 import { isUtf8 } from "node:buffer";
-import { InputReader, checkInlineSpec, decodeSpec, invalidUtf8Offset, parseInvocation, parseSpecText, type Line } from "./intake.js";
+import { InputReader, SpecBytes, checkInlineSpec, decodeSpec, invalidUtf8Offset, parseInvocation, parseSpecText, type Line } from "./intake.js";
 
 const limits = { maxSpecBytes: 1 << 20, maxLineBytes: 64 };
 
@@ -148,6 +148,30 @@ describe("input that must not be altered or crash (issue 11)", () => {
 
   it("an inline spec with U+FFFD that was written as such passes", () => {
     expect(checkInlineSpec('{"a":"\uFFFD"}')).toEqual({ ok: true, text: '{"a":"\uFFFD"}' });
+  });
+
+  it("property: SpecBytes over any chunking gives what decodeSpec gives for the bytes whole, and refuses what passes its limit", () => {
+    const bytes = fc.oneof(
+      fc.uint8Array({ maxLength: 40 }),
+      fc.string({ unit: "binary", maxLength: 30 }).map((s) => new Uint8Array(Buffer.from(s))),
+    );
+    fc.assert(
+      fc.property(bytes, fc.array(fc.nat(), { maxLength: 6 }), fc.integer({ min: 0, max: 50 }), (b, cuts, max) => {
+        const spec = new SpecBytes(max, "x");
+        const at = [...new Set(cuts.map((c) => c % (b.length + 1)))].sort((p, q) => p - q);
+        let from = 0;
+        let kept = true;
+        for (const c of [...at, b.length]) {
+          kept &&= spec.push(b.subarray(from, c));
+          from = c;
+        }
+        expect(kept).toBe(b.length <= max);
+        if (!kept) return;
+        expect(spec.end()).toEqual(decodeSpec(Buffer.from(b), "x"));
+        expect(spec.size).toBe(0);
+      }),
+      { numRuns: 2000 },
+    );
   });
 
   it("property: invalidUtf8Offset is -1 exactly for valid UTF-8, and the prefix before it is valid", () => {

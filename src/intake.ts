@@ -129,6 +129,47 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
+/**
+ * The spec's bytes as they come, in one buffer that grows in place (a resizable ArrayBuffer: address space reserved up
+ * to the limit, memory taken only as it fills, no copy on growth), decoded once and then given back to the system at
+ * once: a spec of tens of MB is never held as chunks, their concatenation and its text together, and its bytes are gone
+ * before JSON.parse builds the objects (README, Performance, "1,000,000 paths").
+ */
+export class SpecBytes {
+  private readonly buffer: ArrayBuffer;
+  private length = 0;
+
+  constructor(
+    maxBytes: number,
+    private readonly what: string,
+  ) {
+    this.buffer = new ArrayBuffer(0, { maxByteLength: maxBytes });
+  }
+
+  get size(): number {
+    return this.length;
+  }
+
+  /** Appends a chunk; false (and nothing kept) when the spec would pass the limit. */
+  push(chunk: Uint8Array): boolean {
+    const size = this.length + chunk.length;
+    const max = this.buffer.maxByteLength;
+    if (size > max) return false;
+    if (size > this.buffer.byteLength) this.buffer.resize(Math.min(max, Math.max(size, 2 * this.buffer.byteLength)));
+    new Uint8Array(this.buffer, this.length, chunk.length).set(chunk);
+    this.length = size;
+    return true;
+  }
+
+  /** The text, by decodeSpec's rules; the bytes are released. */
+  end(): SpecText {
+    const text = decodeSpec(Buffer.from(this.buffer, 0, this.length), this.what);
+    this.buffer.resize(0);
+    this.length = 0;
+    return text;
+  }
+}
+
 const BOM = "\uFEFF";
 
 /**
@@ -168,6 +209,7 @@ export interface InputLimits {
 }
 
 const LF = 0x0a;
+const STDIN_SPEC = "the session spec on stdin";
 const UTF8_BOM = [0xef, 0xbb, 0xbf];
 
 /**
@@ -175,7 +217,7 @@ const UTF8_BOM = [0xef, 0xbb, 0xbf];
  * Lines are numbered from the first line of stdin, so a COMMAND_REJECTED line number matches what the user sent.
  */
 export class InputReader {
-  private spec: { resolve: (r: SpecText) => void; chunks: Buffer[]; bytes: number; depth: number; inString: boolean; escaped: boolean; started: boolean; scalar: boolean; done: boolean } | null;
+  private spec: { resolve: (r: SpecText) => void; text: SpecBytes; depth: number; inString: boolean; escaped: boolean; started: boolean; scalar: boolean; done: boolean } | null;
   private lineNo = 1;
   /** The next line delivered is the end of the spec's last line. */
   private specTail = false;
@@ -197,7 +239,7 @@ export class InputReader {
     let resolve!: (r: SpecText) => void;
     this.specText = new Promise((r) => (resolve = r));
     this.spec = specFromStdin
-      ? { resolve, chunks: [], bytes: 0, depth: 0, inString: false, escaped: false, started: false, scalar: false, done: false }
+      ? { resolve, text: new SpecBytes(limits.maxSpecBytes, STDIN_SPEC), depth: 0, inString: false, escaped: false, started: false, scalar: false, done: false }
       : null;
     if (!specFromStdin) resolve({ ok: false, message: "the session spec is not read from stdin" });
     stream.on("data", (chunk: Buffer) => this.feed(chunk));
@@ -261,7 +303,7 @@ export class InputReader {
       if (!started) {
         if (c === 0x20 || c === 0x09 || c === 0x0d || c === LF) continue;
         // A byte order mark (EF BB BF) may open the stream; parseSpecText drops it.
-        if (s.bytes + i < 3 && c === UTF8_BOM[s.bytes + i]) continue;
+        if (s.text.size + i < 3 && c === UTF8_BOM[s.text.size + i]) continue;
         started = true;
         scalar = c !== 0x7b && c !== 0x5b; // not { or [: the value ends with its line
       }
@@ -284,21 +326,15 @@ export class InputReader {
     this.lineNo += lines;
     Object.assign(s, { started, scalar, inString, escaped, depth });
     const taken = end < 0 ? chunk : chunk.subarray(0, end);
-    s.bytes += taken.length;
-    s.chunks.push(taken);
-    if (s.bytes > this.limits.maxSpecBytes) {
+    if (!s.text.push(taken)) {
       s.done = true;
+      s.text.end();
       s.resolve({ ok: false, message: `the session spec on stdin is larger than ${mib(this.limits.maxSpecBytes)}` });
       return null;
     }
     if (end < 0) return null;
     s.done = true;
-    // The chunks are let go before decoding: a large spec is then held twice at most (bytes, text), not three times.
-    const chunks = s.chunks;
-    s.chunks = [];
-    const bytes = Buffer.concat(chunks, s.bytes);
-    chunks.length = 0;
-    s.resolve(decodeSpec(bytes, "the session spec on stdin"));
+    s.resolve(s.text.end());
     // The rest of the spec's last line belongs to it when blank; otherwise it is the first command line.
     if (s.scalar) return chunk.subarray(end + 1);
     this.specTail = true;
@@ -362,7 +398,7 @@ export class InputReader {
     this.ended = true;
     if (this.spec && !this.spec.done) {
       this.spec.done = true;
-      const decoded = decodeSpec(Buffer.concat(this.spec.chunks, this.spec.bytes), "the session spec on stdin");
+      const decoded = this.spec.text.end();
       if (decoded.ok && decoded.text.replace(BOM, "").trim() === "") this.spec.resolve({ ok: false, message: "no session spec: stdin is empty (pass the spec on stdin or as @json:...)" });
       // A scalar (or garbage) ends with stdin too; JSON.parse then says what is wrong. An unclosed object is incomplete.
       else if (!decoded.ok || this.spec.scalar) this.spec.resolve(decoded);

@@ -30,6 +30,14 @@ describe("writeFileList", () => {
     list.removeSync();
   });
 
+  it("writes every byte of lists larger than its buffer, and of a line longer than it", async () => {
+    const lines = Array.from({ length: 60_000 }, (_, i) => `d${i % 7}/😀 ünï ${i}`);
+    lines.splice(30_000, 0, "x".repeat(3 << 20), "日".repeat(400_000));
+    const list = writeFileList(lines, base);
+    expect(fs.readFileSync(list.path).equals(Buffer.from(`${lines.join("\n")}\n`))).toBe(true);
+    await list.remove();
+  });
+
   it("gives each list its own folder", async () => {
     const [a, b] = await Promise.all([writeFileList(["x"], base), writeFileList(["y"], base)]);
     expect(a.folder).not.toBe(b.folder);

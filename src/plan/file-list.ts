@@ -42,11 +42,21 @@ export function privateFolder(base: string = os.tmpdir()): string {
   return dir;
 }
 
-const FILE_LIST_SLICE = 16384;
+// In slices of lines small enough to stay short-lived garbage: one joined string (and its UTF-8 copy) of a million
+// paths would add tens of MB to the job's peak memory (README, Performance, "1,000,000 paths").
+const FILE_LIST_SLICE = 1024;
 
-function writeAll(fd: number, text: string): void {
-  const bytes = Buffer.from(text, "utf8");
-  for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done, bytes.length - done);
+function writeLines(fd: number, lines: string[]): void {
+  for (let i = 0; i < lines.length; i += FILE_LIST_SLICE) {
+    const text = `${lines.slice(i, i + FILE_LIST_SLICE).join("\n")}\n`;
+    // A string is encoded by fs outside the JS heap; a short write (rare on a file) finishes from its bytes.
+    const written = fs.writeSync(fd, text);
+    const bytes = Buffer.byteLength(text);
+    if (written < bytes) {
+      const rest = Buffer.from(text).subarray(written);
+      for (let done = 0; done < rest.length; ) done += fs.writeSync(fd, rest, done, rest.length - done);
+    }
+  }
 }
 
 /**
@@ -62,10 +72,9 @@ export function writeFileList(lines: string[], base?: string): WrittenFileList {
   const removeSync = () => fs.rmSync(folder, { recursive: true, force: true });
   const file = path.join(folder, "file-list.txt");
   try {
-    // In slices: one joined string (and its UTF-8 copy) of a million paths would double the job's peak memory.
     const fd = fs.openSync(file, "wx", 0o600);
     try {
-      for (let i = 0; i < lines.length; i += FILE_LIST_SLICE) writeAll(fd, `${lines.slice(i, i + FILE_LIST_SLICE).join("\n")}\n`);
+      writeLines(fd, lines);
     } finally {
       fs.closeSync(fd);
     }

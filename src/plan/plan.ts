@@ -229,8 +229,12 @@ function fileListInAscpArgs(ascpArgs: string[]): boolean {
   return ascpArgs.some((a) => /^--file-(pair-)?list(=|$)/.test(a));
 }
 
-function checkListable(path: string, value: string): void {
-  if (/[\r\n]/.test(value)) throw new PlanError(path, `${path} contains a newline; ascp file lists cannot hold it`);
+/** spec.paths[i].<key> must fit on one line of a file list (the path is named only on failure: a million runs). */
+function checkListable(i: number, key: "source" | "destination", value: string): void {
+  if (value.includes("\n") || value.includes("\r")) {
+    const path = `spec.paths[${i}].${key}`;
+    throw new PlanError(path, `${path} contains a newline; ascp file lists cannot hold it`);
+  }
 }
 
 /** A source for ascp's command line: it must stay an argument, never become an option. */
@@ -337,29 +341,39 @@ const specials: Record<SpecialName, (d: Draft) => void> = {
     if (!Array.isArray(paths) || paths.length === 0) {
       throw new PlanError("spec.paths", "spec.paths needs at least one item (unless keepalive is true or agent.file_list is a file list)");
     }
-    const items = paths.map((p, i) => {
+    // Read in place, one pass per use: a million paths copied into new objects would add tens of MB to the job's
+    // peak memory (README, Performance, "1,000,000 paths").
+    let paired = -1;
+    for (let i = 0; i < paths.length; i++) {
+      const p: unknown = paths[i];
       if (!isObject(p) || typeof p.source !== "string") throw new PlanError(`spec.paths[${i}].source`, `spec.paths[${i}].source is required`);
-      return { source: p.source, destination: typeof p.destination === "string" ? p.destination : undefined };
-    });
+      if (paired < 0 && typeof p.destination === "string") paired = i;
+    }
+    const item = (i: number) => paths[i] as { source: string; destination?: unknown };
     if (listFile === false) {
       // As aspera-cli: the command line has room for sources only, so a pair list is an error there.
-      const paired = items.findIndex((p) => p.destination !== undefined);
       if (paired >= 0) {
         throw new PlanError(`spec.paths[${paired}].destination`, `spec.paths[${paired}].destination: with agent.file_list false sources go on ascp's command line, which takes no destinations; remove them or use a file list`);
       }
-      items.forEach((p, i) => checkArgument(`spec.paths[${i}].source`, p.source));
-      d.sources = items.map((p) => p.source);
+      d.sources = paths.map((_, i) => {
+        checkArgument(`spec.paths[${i}].source`, item(i).source);
+        return item(i).source;
+      });
       return;
     }
-    items.forEach((p, i) => {
-      checkListable(`spec.paths[${i}].source`, p.source);
-      if (p.destination !== undefined) checkListable(`spec.paths[${i}].destination`, p.destination);
-    });
     // A pair list needs a destination on every entry: an entry without one keeps its source name.
-    const pairs = items.some((p) => p.destination !== undefined);
-    d.fileList = pairs
-      ? { option: "--file-pair-list", lines: items.flatMap((p) => [p.source, p.destination ?? p.source]) }
-      : { option: "--file-list", lines: items.map((p) => p.source) };
+    // Sized once: grown by push, a million-entry array leaves twice its size of garbage.
+    const lines: string[] = new Array(paired >= 0 ? 2 * paths.length : paths.length);
+    for (let i = 0, o = 0; i < paths.length; i++) {
+      const source = item(i).source;
+      checkListable(i, "source", source);
+      lines[o++] = source;
+      if (paired < 0) continue;
+      const to = item(i).destination;
+      if (typeof to === "string") checkListable(i, "destination", to);
+      lines[o++] = typeof to === "string" ? to : source;
+    }
+    d.fileList = { option: paired >= 0 ? "--file-pair-list" : "--file-list", lines };
   },
 
   destination(d) {
