@@ -195,6 +195,7 @@ export class Job {
           }
         }
         this.model?.frame(index, kind, this.facts);
+        return this.facts;
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {
         log.info(`session ${index}: started ascp (pid ${info.pid}, attempt ${info.attempt})`);

@@ -11,6 +11,7 @@ import { REDACTED_FIELDS } from "./mgmt/field-names.js";
 import { ascpError } from "./mgmt/errors.js";
 import { sessionArgvWithOrigins, type Plan } from "./plan/plan.js";
 import type { Logger } from "./log.js";
+import type { FrameFacts } from "./progress/model.js";
 import type { ErrorInfo, SessionOutcome } from "./generated/events.js";
 import { ASCP_CODE, ENGINE_EVENT_TYPES } from "./generated/facts.js";
 
@@ -41,7 +42,7 @@ export interface SessionHooks {
    * Every ascp frame of this session, in order (the job writes it, adding session_index). `event` is the frame as
    * an object when it must be written from one (not plain, see mgmt/frame-json.ts), else null: written from its bytes.
    */
-  frame(frame: RawFrame, event: AscpEvent | null): void;
+  frame(frame: RawFrame, event: AscpEvent | null): FrameFacts;
   spawned(info: { attempt: number; pid: number; argv: string[] }): void;
   retrying(info: { attempt: number; code: number; name: string; message: string; delaySec: number }): void;
   warning(code: string, message: string): void;
@@ -240,13 +241,16 @@ export class SessionRunner {
         this.hooks.warning("malformed_frame", `ascp sent a frame of type ${type}, which only asession itself emits; dropped`);
         return;
       }
-      if (event === null) this.trackBytes(frame.int("TransferBytes"), frame.int("FileBytes"));
-      else {
-        this.track(event);
-        if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
-          terminal = event;
-          wakeTerminal();
-        }
+      if (event === null) {
+        // The byte counts as the progress facts read them from the bytes: the frame is not read twice.
+        const facts = this.hooks.frame(frame, null);
+        this.trackBytes(facts.transferBytes, facts.fileBytes);
+        return;
+      }
+      this.track(event);
+      if (!terminal && (event.type === "DONE" || event.type === "ERROR")) {
+        terminal = event;
+        wakeTerminal();
       }
       this.hooks.frame(frame, plain ? null : event);
     };

@@ -101,11 +101,14 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
       let j = i + 1;
       while (j < f.count && j !== f.typeAt && f.same[j] === 1 && f.jsonValid[j] === 1) j++;
       const from = at[i]!;
+      const to = at[j]!;
       const shift = o - section - from;
-      o += memo.copy(buf, o, from, at[j]!);
-      for (let m = i + 1; m <= j; m++) at[m] = at[m]! + shift;
-      at[i] = from + shift;
-      if (shift !== 0) record = true;
+      buf.set(memoView(memo, from, to), o);
+      o += to - from;
+      if (shift !== 0) {
+        for (let m = i; m <= j; m++) at[m] = at[m]! + shift;
+        record = true;
+      }
       i = j - 1;
       continue;
     }
@@ -135,6 +138,21 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
   buf[o++] = 0x7d;
   buf[o++] = 0x0a;
   out.len = o;
+}
+
+// The view of the last memo run copied: a blast copies the same run of the same memo frame after frame, and
+// TypedArray.set from a kept view is one native copy (Buffer.copy checks its arguments and makes a view per call).
+let viewOf: Buffer | null = null;
+let viewFrom = 0;
+let view: Buffer = Buffer.alloc(0);
+
+function memoView(memo: Buffer, from: number, to: number): Buffer {
+  if (memo !== viewOf || from !== viewFrom || to - from !== view.length) {
+    view = memo.subarray(from, to);
+    viewOf = memo;
+    viewFrom = from;
+  }
+  return view;
 }
 
 /** buf[section, end) (the fields after Type) becomes f's JSON memo (f.jsonAt already holds their places in it). */

@@ -168,17 +168,7 @@ export class RawFrame implements FrameView {
   /** Adds field buf[start, colon) = buf[value, end), named id (field-names.ts), its line ending at lineEnd. */
   add(id: number, start: number, colon: number, value: number, end: number, lineEnd: number, same: number): void {
     const i = this.count;
-    if (i === this.ids.length) {
-      this.ids = grown(this.ids);
-      this.nameStart = grown(this.nameStart);
-      this.nameEnd = grown(this.nameEnd);
-      this.valueStart = grown(this.valueStart);
-      this.valueEnd = grown(this.valueEnd);
-      this.lineEnd = grown(this.lineEnd);
-      this.same = grownBytes(this.same);
-      this.jsonValid = grownBytes(this.jsonValid);
-      this.jsonAt = grown(this.jsonAt, this.ids.length + 1);
-    }
+    if (i === this.ids.length) this.reserve(i + 1);
     this.ids[i] = id;
     this.nameStart[i] = start;
     this.nameEnd[i] = colon;
@@ -188,6 +178,40 @@ export class RawFrame implements FrameView {
     this.same[i] = same;
     if (id === TYPE_ID) this.typeAt = i;
     this.count = i + 1;
+  }
+
+  /**
+   * Adds the memo's lines k to j - 1 (FrameParser, "memo") as fields k to j - 1, their line starts at[m] moved by
+   * shift: add() for each, in one loop without its per-field checks.
+   */
+  addFrom(id: Int32Array, at: Int32Array, colon: Int32Array, value: Int32Array, end: Int32Array, k: number, j: number, shift: number): void {
+    if (j > this.ids.length) this.reserve(j);
+    const { ids, nameStart, nameEnd, valueStart, valueEnd, lineEnd, same } = this;
+    for (let m = k; m < j; m++) {
+      const start = at[m]! + shift;
+      ids[m] = id[m]!;
+      nameStart[m] = start;
+      nameEnd[m] = start + colon[m]!;
+      valueStart[m] = start + value[m]!;
+      valueEnd[m] = start + end[m]!;
+      lineEnd[m] = at[m + 1]! + shift;
+      same[m] = 1;
+      if (id[m] === TYPE_ID) this.typeAt = m;
+    }
+    this.count = j;
+  }
+
+  /** Room for n fields. */
+  private reserve(n: number): void {
+    this.ids = grown(this.ids, n);
+    this.nameStart = grown(this.nameStart, n);
+    this.nameEnd = grown(this.nameEnd, n);
+    this.valueStart = grown(this.valueStart, n);
+    this.valueEnd = grown(this.valueEnd, n);
+    this.lineEnd = grown(this.lineEnd, n);
+    this.same = grownBytes(this.same, n);
+    this.jsonValid = grownBytes(this.jsonValid, n);
+    this.jsonAt = grown(this.jsonAt, this.ids.length + 1);
   }
 
   /** Offsets moved down by `by` (the frame's bytes were moved to the front of the parser's buffer). */
@@ -477,11 +501,7 @@ export class FrameParser {
       this.noRunUntil = j;
       return p;
     }
-    const shift = p - from;
-    for (let m = k; m < j; m++) {
-      const at = this.memoAt[m]! + shift;
-      f.add(this.memoId[m]!, at, at + this.memoColon[m]!, at + this.memoValue[m]!, at + this.memoEnd[m]!, this.memoAt[m + 1]! + shift, 1);
-    }
+    f.addFrom(this.memoId, this.memoAt, this.memoColon, this.memoValue, this.memoEnd, k, j, p - from);
     this.lineNo += j - k;
     this.bodyLines += j - k;
     this.frameBytes += n - (j - k);
