@@ -545,13 +545,14 @@ export class FrameParser {
       if (sameLayout && f.lineEnd[k]! - f.nameStart[k]! !== this.memoAt[k + 1]! - this.memoAt[k]!) sameLayout = false;
     }
     if (sameLayout) {
+      const memo = this.memo;
+      const bytes = f.bytes;
       for (let p = 0; p < this.parsedCount; p++) {
         const k = this.parsed[p]!;
         if (f.same[k] === 1) continue;
         this.setMemoLine(f, k, this.memoAt[k]!);
         // A loop, not Buffer.copy: these lines are short (a counter), and a native call costs more than the bytes.
-        const bytes = f.bytes;
-        for (let i = f.nameStart[k]!, o = this.memoAt[k]!, e = f.lineEnd[k]!; i < e; ) this.memo[o++] = bytes[i++]!;
+        for (let i = f.nameStart[k]!, o = this.memoAt[k]!, e = f.lineEnd[k]!; i < e; ) memo[o++] = bytes[i++]!;
       }
       return;
     }
