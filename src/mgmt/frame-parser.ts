@@ -99,6 +99,11 @@ export class RawFrame implements FrameView {
    * -1 when not known; kept by the parser while frames keep the same names in the same order.
    */
   plainNames = -1;
+  /**
+   * Changes whenever the parser cannot tell that this frame's field names are the previous frame's, in the same
+   * order: readers that derive something from the names alone (progress/facts.ts) keep it while this stays.
+   */
+  namesVersion = 0;
   /** Index of the last Type field. */
   typeAt = -1;
   type = "";
@@ -520,12 +525,16 @@ export class FrameParser {
       this.memoCount = 0;
       f.jsonValid.fill(0);
       f.plainNames = -1;
+      f.namesVersion++;
       return;
     }
     // Lines taken from the memo have its names; the others are checked.
     let sameNames = n === this.memoCount;
     for (let p = 0; p < this.parsedCount && sameNames; p++) if (f.ids[this.parsed[p]!] !== this.memoId[this.parsed[p]!]) sameNames = false;
-    if (!sameNames) f.plainNames = -1;
+    if (!sameNames) {
+      f.plainNames = -1;
+      f.namesVersion++;
+    }
     if (n + 1 > this.memoAt.length) {
       this.memoAt = grown(this.memoAt, n + 1);
       this.memoId = grown(this.memoId, n);

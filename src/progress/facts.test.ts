@@ -7,12 +7,12 @@ import { describe, expect, it } from "vitest";
 import { FrameParser } from "../mgmt/frame-parser.js";
 import { isPlainFrame } from "../mgmt/frame-json.js";
 import { typeFrame } from "../mgmt/typing.js";
-import { frameArb, frameBytes, transcriptFiles } from "../mgmt/oracle/frame-arbitraries.js";
+import { frameArb, frameBytes, mutate, mutationArb, transcriptFiles } from "../mgmt/oracle/frame-arbitraries.js";
 import { readFacts, readFrameFacts } from "./facts.js";
 import { emptyFacts, FrameKind } from "./model.js";
 
-/** Compares both readings for every plain frame of data; returns how many frames were compared. */
-function compareAll(data: Buffer): number {
+/** Compares both readings for every plain frame of data (cut at `cuts`); returns how many frames were compared. */
+function compareAll(data: Buffer, cuts: readonly number[] = []): number {
   let compared = 0;
   const fromBytes = emptyFacts();
   const fromEvent = emptyFacts();
@@ -28,7 +28,11 @@ function compareAll(data: Buffer): number {
     },
     onWarning: () => {},
   });
-  parser.push(data);
+  let from = 0;
+  for (const c of [...cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b), data.length]) {
+    parser.push(data.subarray(from, c));
+    from = c;
+  }
   parser.end();
   return compared;
 }
@@ -54,6 +58,24 @@ describe("readFrameFacts: the same facts as readFacts of the frame's event", () 
         compareAll(Buffer.concat(frames.map(frameBytes)));
       }),
       { numRuns: 3000 },
+    );
+  });
+
+  it("streams of similar frames: names kept, changed, moved, and malformed lines in between (the layout kept per names)", () => {
+    const steps = fc.array(fc.oneof({ weight: 3, arbitrary: fc.constant([]) }, { weight: 2, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 3 }) }), { minLength: 1, maxLength: 30 });
+    fc.assert(
+      fc.property(frameArb, steps, fc.array(fc.nat(), { maxLength: 5 }), fc.option(fc.nat(30), { nil: undefined }), (first, changes, cuts, garbledAt) => {
+        const frames = [first];
+        for (const c of changes) frames.push(mutate(frames.at(-1)!, c));
+        const parts = frames.map(frameBytes);
+        if (garbledAt !== undefined && garbledAt < parts.length) {
+          const p = parts[garbledAt]!;
+          const cut = p.indexOf(0x0a) + 1;
+          parts[garbledAt] = Buffer.concat([p.subarray(0, cut), Buffer.from("no colon here\n"), p.subarray(cut)]);
+        }
+        compareAll(Buffer.concat(parts), cuts);
+      }),
+      { numRuns: 1500 },
     );
   });
 });

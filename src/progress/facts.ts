@@ -68,6 +68,35 @@ function factOf(id: number): number {
   return fact;
 }
 
+// Where the facts are among a frame's fields, as (field index, fact) pairs in frame order: found once for a run of
+// frames with the same names (RawFrame.namesVersion), so a STATS of 24 fields is read in a handful of steps.
+let layoutOf: RawFrame | null = null;
+let layoutVersion = -1;
+let layoutCount = 0;
+let layoutAt = new Int32Array(16);
+let layoutFact = new Uint8Array(16);
+
+function readLayout(frame: RawFrame): void {
+  layoutCount = 0;
+  for (let i = 0; i < frame.count; i++) {
+    const id = frame.ids[i]!;
+    const fact = id < 0 ? NO_FACT : factOf(id);
+    if (fact === NO_FACT) continue;
+    if (layoutCount === layoutAt.length) {
+      const at = new Int32Array(layoutAt.length * 2);
+      at.set(layoutAt);
+      layoutAt = at;
+      const facts = new Uint8Array(layoutFact.length * 2);
+      facts.set(layoutFact);
+      layoutFact = facts;
+    }
+    layoutAt[layoutCount] = i;
+    layoutFact[layoutCount++] = fact;
+  }
+  layoutOf = frame;
+  layoutVersion = frame.namesVersion;
+}
+
 /**
  * readFacts of the frame's event, read from a plain frame's bytes (frame-json.ts isPlainFrame: every field named,
  * each JSON key once). Fields are found by their JSON key, as the event has them, and valued as typing.ts values
@@ -78,12 +107,10 @@ export function readFrameFacts(frame: RawFrame, into: FrameFacts): FrameKind {
   into.size = into.startByte = into.fileBytes = into.transferBytes = into.rateKbps = -1;
   into.preTransferBytes = into.preTransferFiles = into.code = -1;
   into.description = undefined;
-  for (let i = 0; i < frame.count; i++) {
-    const id = frame.ids[i]!;
-    if (id < 0) continue;
-    switch (factOf(id)) {
-      case NO_FACT:
-        break;
+  if (frame !== layoutOf || frame.namesVersion !== layoutVersion) readLayout(frame);
+  for (let k = 0; k < layoutCount; k++) {
+    const i = layoutAt[k]!;
+    switch (layoutFact[k]) {
       case FILE:
         into.file = fileAt(frame, i);
         break;
