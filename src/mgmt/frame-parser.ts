@@ -471,20 +471,22 @@ export class FrameParser {
     if (v < end && data[v] === SPACE) v++;
     // lf + 1 even at the end of the stream, where no LF follows: the memo (which compares whole lines) then differs.
     const k = f.count;
-    const same = k === this.bodyLines - 1 && k < this.memoCount && this.sameAsMemo(k, data, start, lf + 1) ? 1 : 0;
-    f.add(id >= 0 ? id : fieldNameId(data, start, colon, hash >>> 0), start, colon, v, end, lf + 1, same);
+    const fid = id >= 0 ? id : fieldNameId(data, start, colon, hash >>> 0);
+    // The same known name as memo line k: the same bytes up to the colon, so only the rest is compared.
+    const same = k === this.bodyLines - 1 && k < this.memoCount && this.sameAsMemo(k, data, start, lf + 1, fid >= 0 && fid === this.memoId[k] ? colon - start : 0) ? 1 : 0;
+    f.add(fid, start, colon, v, end, lf + 1, same);
     if (this.parsedCount === this.parsed.length) this.parsed = grown(this.parsed);
     this.parsed[this.parsedCount++] = k;
     if (this.firstTypeAt < 0 && this.frame.typeAt >= 0) this.firstTypeAt = this.frame.typeAt;
   }
 
-  /** Whether data[start, end) is memo line k. */
-  private sameAsMemo(k: number, data: Buffer, start: number, end: number): boolean {
+  /** Whether data[start, end) is memo line k, whose first `known` bytes are known to be equal. */
+  private sameAsMemo(k: number, data: Buffer, start: number, end: number, known: number): boolean {
     const at = this.memoAt[k]!;
     const n = this.memoAt[k + 1]! - at;
     if (end - start !== n) return false;
     const memo = this.memo;
-    for (let i = 0; i < n; i++) if (data[start + i] !== memo[at + i]) return false;
+    for (let i = known; i < n; i++) if (data[start + i] !== memo[at + i]) return false;
     return true;
   }
 
@@ -559,9 +561,11 @@ export class FrameParser {
       for (let p = 0; p < this.parsedCount; p++) {
         const k = this.parsed[p]!;
         if (f.same[k] === 1) continue;
+        // The same known name as the memo's line: its bytes up to the colon are there already.
+        const known = f.ids[k]! >= 0 && f.ids[k] === this.memoId[k] ? f.nameEnd[k]! - f.nameStart[k]! : 0;
         this.setMemoLine(f, k, this.memoAt[k]!);
         // A loop, not Buffer.copy: these lines are short (a counter), and a native call costs more than the bytes.
-        for (let i = f.nameStart[k]!, o = this.memoAt[k]!, e = f.lineEnd[k]!; i < e; ) memo[o++] = bytes[i++]!;
+        for (let i = f.nameStart[k]! + known, o = this.memoAt[k]! + known, e = f.lineEnd[k]!; i < e; ) memo[o++] = bytes[i++]!;
       }
       return;
     }
