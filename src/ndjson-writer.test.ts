@@ -56,7 +56,7 @@ describe("NdjsonWriter", () => {
     s.hold = true; // the first batch is now stuck in the reader
     w.write({ type: "X", n: 0 }, 0);
     await turn();
-    // Behind by the count of waiting lines (16384 bound): STATS of two sessions, with a STOP of session 0 between.
+    // Behind by the count of waiting lines (8192 bound): STATS of two sessions, with a STOP of session 0 between.
     for (let i = 1; i <= 20000; i++) {
       w.writeWith(encodeText, JSON.stringify({ type: "STATS", session: i % 2, n: i }), 0, i % 2, true);
       if (i === 18000) w.write({ type: "STOP", session: 0, n: i }, 0);
