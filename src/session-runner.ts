@@ -41,6 +41,7 @@ export interface SessionHooks {
   /**
    * Every ascp frame of this session, in order (the job writes it, adding session_index). `event` is the frame as
    * an object when it must be written from one (not plain, see mgmt/frame-json.ts), else null: written from its bytes.
+   * Returns the progress facts read from the frame (progress/facts.ts), valid until the next frame.
    */
   frame(frame: RawFrame, event: AscpEvent | null): FrameFacts;
   spawned(info: { attempt: number; pid: number; argv: string[] }): void;

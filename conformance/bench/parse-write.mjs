@@ -1,12 +1,15 @@
 #!/usr/bin/env node
-// In-process cost of the hot path alone, without processes, sockets or the progress model: the frame parser
-// (src/mgmt/frame-parser.ts) and the JSON writer (src/mgmt/frame-json.ts) over a stream of STATS frames like the
-// simulator's blast (874 bytes, 24 fields, four counters changing per frame), cut in 64 KiB chunks.
-//   node conformance/bench/parse-write.mjs [--dist DIR] [--frames N] [--rounds R] [--parse-only]
+// In-process cost of the hot path alone, without processes or sockets: the frame parser (src/mgmt/frame-parser.ts)
+// and the JSON writer (src/mgmt/frame-json.ts) over a stream of STATS frames like the simulator's blast (874 bytes,
+// 24 fields, four counters changing per frame), cut in 64 KiB chunks.
+//   node conformance/bench/parse-write.mjs [--dist DIR] [--frames N] [--rounds R] [--parse-only | --chain]
 // Prints the best round's ns per frame (the machine's load only ever adds). --dist: another build's dist/ folder
-// (e.g. an older revision's) for before/after figures.
+// (e.g. an older revision's) for before/after figures. --chain: the engine's whole per-frame work instead, as job.ts
+// does it (progress facts, the NDJSON writer with its queue, into a stream that takes everything at once, and the
+// progress model), one event-loop turn per chunk.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
+import { Writable } from "node:stream";
 import { ROOT } from "./lib/procs.mjs";
 
 const args = process.argv.slice(2);
@@ -18,8 +21,37 @@ const dist = opt("--dist", join(ROOT, "dist"));
 const frames = Number(opt("--frames", 200_000));
 const rounds = Number(opt("--rounds", 15));
 const parseOnly = args.includes("--parse-only");
+const chain = args.includes("--chain");
 const { FrameParser } = await import(pathToFileURL(join(dist, "mgmt/frame-parser.js")).href);
 const { isPlainFrame, writeFrameJson } = await import(pathToFileURL(join(dist, "mgmt/frame-json.js")).href);
+const chainParts = chain ? await loadChain() : null;
+
+async function loadChain() {
+  const load = (m) => import(pathToFileURL(join(dist, m)).href);
+  const [{ readFrameFacts }, { ProgressModel, emptyFacts, FrameKind }, { NdjsonWriter }] = await Promise.all([
+    load("progress/facts.js"),
+    load("progress/model.js"),
+    load("ndjson-writer.js"),
+  ]);
+  return { readFrameFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter };
+}
+
+/** The engine's per-frame work (job.ts hooks.frame, session-runner.ts) around the parser; the stream takes everything. */
+function chainOnFrame() {
+  const { readFrameFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter } = chainParts;
+  const writer = new NdjsonWriter(new Writable({ write: (_chunk, _encoding, done) => done() }));
+  const model = new ProgressModel({ sessions: 1, persistent: false, now: () => performance.now(), emit: () => {} });
+  const facts = emptyFacts();
+  let transferBytes = 0;
+  const onFrame = (f) => {
+    if (!isPlainFrame(f)) throw new Error("a STATS of the blast is plain");
+    const kind = readFrameFacts(f, facts);
+    writer.writeWith(writeFrameJson, f, 0, 0, kind === FrameKind.STATS);
+    model.frame(0, kind, facts);
+    if (facts.transferBytes > transferBytes) transferBytes = facts.transferBytes;
+  };
+  return { onFrame, close: () => writer.close() };
+}
 
 const prefix =
   "FASPMGR 2\nType: STATS\nAdaptive: Adaptive\nCipher: aes-128\nClientUser: admin\nClusterNodeId: 0\nClusterNumNodes: 1\n" +
@@ -51,22 +83,29 @@ const sink = {
 let best = Infinity;
 for (let r = 0; r < rounds; r++) {
   let seen = 0;
+  const engine = chain ? chainOnFrame() : null;
   const parser = new FrameParser({
     onFrame: (f) => {
       seen++;
-      if (!parseOnly && isPlainFrame(f)) writeFrameJson(sink, f, 0);
+      if (engine) engine.onFrame(f);
+      else if (!parseOnly && isPlainFrame(f)) writeFrameJson(sink, f, 0);
     },
     onWarning: (w) => {
       throw new Error(w.message);
     },
   });
   const t = performance.now();
-  for (const c of chunks) parser.push(c);
+  for (const c of chunks) {
+    parser.push(c);
+    // The writer sends its batch once per event-loop turn, as in the engine (one turn per socket read here).
+    if (engine) await new Promise((resolve) => setImmediate(resolve));
+  }
+  if (engine) await engine.close();
   const ns = ((performance.now() - t) * 1e6) / seen;
   if (seen !== frames) throw new Error(`parsed ${seen} frames of ${frames}`);
   best = Math.min(best, ns);
 }
 process.stdout.write(
-  `${parseOnly ? "parse" : "parse + write"}: ${best.toFixed(0)} ns per frame (${(best / (bytes / frames)).toFixed(2)} ns per byte), ` +
+  `${chain ? "whole per-frame chain" : parseOnly ? "parse" : "parse + write"}: ${best.toFixed(0)} ns per frame (${(best / (bytes / frames)).toFixed(2)} ns per byte), ` +
     `best of ${rounds} rounds of ${frames.toLocaleString("en-US")} frames, ${dist}\n`,
 );
