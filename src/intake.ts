@@ -136,14 +136,22 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
  * before JSON.parse builds the objects (README, Performance, "1,000,000 paths").
  */
 export class SpecBytes {
-  private readonly buffer: ArrayBuffer;
+  // null where the address space cannot be reserved (a low `ulimit -v`): then the chunks are kept and joined at the end.
+  private readonly buffer: ArrayBuffer | null;
+  private chunks: Uint8Array[] = [];
   private length = 0;
 
   constructor(
-    maxBytes: number,
+    private readonly maxBytes: number,
     private readonly what: string,
   ) {
-    this.buffer = new ArrayBuffer(0, { maxByteLength: maxBytes });
+    let buffer: ArrayBuffer | null = null;
+    try {
+      buffer = new ArrayBuffer(0, { maxByteLength: maxBytes });
+    } catch {
+      buffer = null;
+    }
+    this.buffer = buffer;
   }
 
   get size(): number {
@@ -153,18 +161,23 @@ export class SpecBytes {
   /** Appends a chunk; false (and nothing kept) when the spec would pass the limit. */
   push(chunk: Uint8Array): boolean {
     const size = this.length + chunk.length;
-    const max = this.buffer.maxByteLength;
-    if (size > max) return false;
-    if (size > this.buffer.byteLength) this.buffer.resize(Math.min(max, Math.max(size, 2 * this.buffer.byteLength)));
-    new Uint8Array(this.buffer, this.length, chunk.length).set(chunk);
+    if (size > this.maxBytes) return false;
+    const buffer = this.buffer;
+    if (buffer === null) this.chunks.push(chunk);
+    else {
+      if (size > buffer.byteLength) buffer.resize(Math.min(this.maxBytes, Math.max(size, 2 * buffer.byteLength)));
+      new Uint8Array(buffer, this.length, chunk.length).set(chunk);
+    }
     this.length = size;
     return true;
   }
 
   /** The text, by decodeSpec's rules; the bytes are released. */
   end(): SpecText {
-    const text = decodeSpec(Buffer.from(this.buffer, 0, this.length), this.what);
-    this.buffer.resize(0);
+    const bytes = this.buffer === null ? Buffer.concat(this.chunks, this.length) : Buffer.from(this.buffer, 0, this.length);
+    const text = decodeSpec(bytes, this.what);
+    this.buffer?.resize(0);
+    this.chunks = [];
     this.length = 0;
     return text;
   }
