@@ -89,3 +89,19 @@ export function mutate(f: GeneratedFrame, changes: readonly Mutation[]): Generat
   }
   return { type, typeAt: f.typeAt, fields, crlf };
 }
+
+/**
+ * The bytes of a stream of similar frames: `first`, then each frame the one before with `steps[i]` applied; with
+ * garbledAt, a line without a colon inside that frame (it empties the parser's memo).
+ */
+export function streamBytes(first: GeneratedFrame, steps: readonly (readonly Mutation[])[], garbledAt?: number): Buffer {
+  const frames = [first];
+  for (const changes of steps) frames.push(mutate(frames.at(-1)!, changes));
+  const parts = frames.map(frameBytes);
+  if (garbledAt !== undefined && garbledAt < parts.length) {
+    const p = parts[garbledAt]!;
+    const cut = p.indexOf(0x0a) + 1;
+    parts[garbledAt] = Buffer.concat([p.subarray(0, cut), Buffer.from("no colon here\n"), p.subarray(cut)]);
+  }
+  return Buffer.concat(parts);
+}
