@@ -10,10 +10,10 @@ import type { NdjsonWriter } from "./ndjson-writer.js";
 import type { Logger } from "./log.js";
 import type { AscpEvent } from "./mgmt/typing.js";
 import { ASCP_ERRORS } from "./mgmt/errors.js";
-import type { RawFrame } from "./mgmt/frame-parser.js";
-import { writeFrameJson } from "./mgmt/frame-json.js";
+import type { RawFrame, SteadyFrame } from "./mgmt/frame-parser.js";
+import { writeFrameJson, writeSteadyJson } from "./mgmt/frame-json.js";
 import { ProgressModel, emptyFacts, FrameKind, type ProgressModelEvent, type ProgressSnapshot, type SessionEnd } from "./progress/model.js";
-import { readFacts, readFrameFacts } from "./progress/facts.js";
+import { readFacts, readFrameFacts, readSteadyFacts } from "./progress/facts.js";
 import type { ErrorInfo, ResultEvent, SessionOutcome } from "./generated/events.js";
 import type { SessionSpec } from "./generated/session-spec.js";
 import { MAX_FRAME_BYTES, EXIT } from "./limits.js";
@@ -195,6 +195,12 @@ export class Job {
           }
         }
         this.model?.frame(index, kind, this.facts);
+        return this.facts;
+      },
+      steady: (frame: SteadyFrame) => {
+        readSteadyFacts(frame, this.facts);
+        if (!this.engineOnly) writer.writeWith(writeSteadyJson, frame, withIndex, index, true);
+        this.model?.frame(index, FrameKind.STATS, this.facts);
         return this.facts;
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {

@@ -4,7 +4,7 @@ import { randomBytes } from "./random.js";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
 import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
 import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";
-import type { FrameWarning, RawFrame } from "./mgmt/frame-parser.js";
+import type { FrameWarning, RawFrame, SteadyFrame } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
 import { isPlainFrame } from "./mgmt/frame-json.js";
 import { REDACTED_FIELDS } from "./mgmt/field-names.js";
@@ -44,6 +44,8 @@ export interface SessionHooks {
    * Returns the progress facts read from the frame (progress/facts.ts), valid until the next frame.
    */
   frame(frame: RawFrame, event: AscpEvent | null): FrameFacts;
+  /** A steady frame (mgmt/frame-parser.ts) of a plain STATS template, in order with the others: as frame(f, null). */
+  steady(frame: SteadyFrame): FrameFacts;
   spawned(info: { attempt: number; pid: number; argv: string[] }): void;
   retrying(info: { attempt: number; code: number; name: string; message: string; delaySec: number }): void;
   warning(code: string, message: string): void;
@@ -259,6 +261,15 @@ export class SessionRunner {
     for (const item of peer.first.splice(0)) "frame" in item ? onFrame(item.frame) : onWarning(item.warning);
     peer.onFrame = onFrame;
     peer.onWarning = onWarning;
+    // Frames that repeat a plain STATS's lines but for a few values come whole, without a RawFrame: the same line is
+    // written and the same facts read (frame-json.ts writeSteadyJson, progress/facts.ts readSteadyFacts).
+    peer.parser.enableSteady(
+      (frame) => frame.type === "STATS" && isPlainFrame(frame),
+      (frame) => {
+        const facts = this.hooks.steady(frame);
+        this.trackBytes(facts.transferBytes, facts.fileBytes);
+      },
+    );
     for (const frame of this.pending.splice(0)) peer.socket.write(frame);
 
     // peer.closed, not a new "close" listener: the socket may have closed already (ascp sent its frames and died).

@@ -5,7 +5,8 @@
 // (session_index added, values changed or removed, keys deleted and re-added, nested values).
 // Then the hot path against that one: frames written from their bytes (src/mgmt/frame-json.ts, after the byte-level
 // parser) must be byte-identical to the previous parser (src/mgmt/oracle/) + typing + redaction + session_index +
-// serializer, over the captured transcripts and random frames (invalid UTF-8 included). The same differential check
+// serializer, over the captured transcripts, random frames (invalid UTF-8 included) and streams of similar STATS (the
+// parser's steady frames, written from its template). The same differential check
 // runs in CI as src/mgmt/frame-json.test.ts (fast-check).
 //   node conformance/bench/check-serializer.mjs [iterations]   (after npm run build)
 import { readdirSync, readFileSync } from "node:fs";
@@ -90,6 +91,7 @@ console.log(`${checked} events checked (${fast} through the fast serializer), ${
 // ---- bytes → NDJSON against the previous path ----
 let frames = 0;
 let plain = 0;
+let steady = 0;
 let differ = 0;
 function compare(data, sessionIndex) {
   const want = oraclePath(data, sessionIndex);
@@ -98,6 +100,7 @@ function compare(data, sessionIndex) {
   const got = bytesPath([data.subarray(0, cut), data.subarray(cut)], sessionIndex);
   frames += got.frames;
   plain += got.plain;
+  steady += got.steady;
   const [g, w] = [got.lines.toString("latin1"), want.lines.toString("latin1")];
   if ((g !== w || got.frames !== want.frames) && differ++ < 5) console.log(`MISMATCH\n  bytes:  ${JSON.stringify(g)}\n  oracle: ${JSON.stringify(w)}`);
 }
@@ -120,5 +123,28 @@ for (let k = 0; k < iterations; k++) {
   const frame = Buffer.concat(parts);
   compare(Buffer.concat([frame, frame]), rand(3) === 0 ? undefined : rand(5));
 }
-console.log(`${frames} frames written from their bytes or typed (${plain} from their bytes), ${transcripts.length} transcripts, ${differ} mismatches`);
-process.exit(bad === 0 && fast > 0 && differ === 0 && plain > 0 ? 0 : 1);
+// Streams of STATS that repeat a frame but for a few values (counters, and now and then an awkward value): after a few
+// frames they are steady frames, written from the parser's template (frame-parser.ts, writeSteadyJson).
+for (let k = 0; k < iterations / 20; k++) {
+  const names = pick(shapes).filter((n) => n !== "Type");
+  if (names.length === 0) continue;
+  const at = rand(names.length + 1);
+  const counters = new Set([rand(names.length), rand(names.length)]);
+  const fixed = names.map(() => Buffer.concat([pick(bytePieces), pick(bytePieces)]));
+  const parts = [];
+  for (let i = 0; i < 30; i++) {
+    parts.push(Buffer.from("FASPMGR 2\n"));
+    names.forEach((name, j) => {
+      if (j === at) parts.push(Buffer.from("Type: STATS\n"));
+      const value = !counters.has(j) ? fixed[j] : rand(4) === 0 ? Buffer.concat([pick(bytePieces), pick(bytePieces)]) : Buffer.from(String(i * 1021 + j));
+      parts.push(Buffer.from(`${name}: `), value, Buffer.from("\n"));
+    });
+    if (at === names.length) parts.push(Buffer.from("Type: STATS\n"));
+    parts.push(Buffer.from("\n"));
+  }
+  compare(Buffer.concat(parts), rand(3) === 0 ? undefined : rand(5));
+}
+console.log(
+  `${frames} frames written from their bytes or typed (${plain} from their bytes, ${steady} of them steady frames), ${transcripts.length} transcripts, ${differ} mismatches`,
+);
+process.exit(bad === 0 && fast > 0 && differ === 0 && plain > 0 && steady > 0 ? 0 : 1);

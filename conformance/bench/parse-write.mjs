@@ -2,11 +2,12 @@
 // In-process cost of the hot path alone, without processes or sockets: the frame parser (src/mgmt/frame-parser.ts)
 // and the JSON writer (src/mgmt/frame-json.ts) over a stream of STATS frames like the simulator's blast (874 bytes,
 // 24 fields, four counters changing per frame), cut in 64 KiB chunks.
-//   node conformance/bench/parse-write.mjs [--dist DIR] [--frames N] [--rounds R] [--parse-only | --chain]
+//   node conformance/bench/parse-write.mjs [--dist DIR] [--frames N] [--rounds R] [--parse-only | --chain] [--no-steady]
 // Prints the best round's ns per frame (the machine's load only ever adds). --dist: another build's dist/ folder
 // (e.g. an older revision's) for before/after figures. --chain: the engine's whole per-frame work instead, as job.ts
 // does it (progress facts, the NDJSON writer with its queue, into a stream that takes everything at once, and the
-// progress model), one event-loop turn per chunk.
+// progress model), one event-loop turn per chunk. Steady frames (src/mgmt/frame-parser.ts) are taken as the engine
+// takes them; --no-steady: every frame the usual way.
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { Writable } from "node:stream";
@@ -22,23 +23,24 @@ const frames = Number(opt("--frames", 200_000));
 const rounds = Number(opt("--rounds", 15));
 const parseOnly = args.includes("--parse-only");
 const chain = args.includes("--chain");
+const noSteady = args.includes("--no-steady");
 const { FrameParser } = await import(pathToFileURL(join(dist, "mgmt/frame-parser.js")).href);
-const { isPlainFrame, writeFrameJson } = await import(pathToFileURL(join(dist, "mgmt/frame-json.js")).href);
+const { isPlainFrame, writeFrameJson, writeSteadyJson } = await import(pathToFileURL(join(dist, "mgmt/frame-json.js")).href);
 const chainParts = chain ? await loadChain() : null;
 
 async function loadChain() {
   const load = (m) => import(pathToFileURL(join(dist, m)).href);
-  const [{ readFrameFacts }, { ProgressModel, emptyFacts, FrameKind }, { NdjsonWriter }] = await Promise.all([
+  const [{ readFrameFacts, readSteadyFacts }, { ProgressModel, emptyFacts, FrameKind }, { NdjsonWriter }] = await Promise.all([
     load("progress/facts.js"),
     load("progress/model.js"),
     load("ndjson-writer.js"),
   ]);
-  return { readFrameFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter };
+  return { readFrameFacts, readSteadyFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter };
 }
 
 /** The engine's per-frame work (job.ts hooks.frame, session-runner.ts) around the parser; the stream takes everything. */
 function chainOnFrame() {
-  const { readFrameFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter } = chainParts;
+  const { readFrameFacts, readSteadyFacts, ProgressModel, emptyFacts, FrameKind, NdjsonWriter } = chainParts;
   const writer = new NdjsonWriter(new Writable({ write: (_chunk, _encoding, done) => done() }));
   const model = new ProgressModel({ sessions: 1, persistent: false, now: () => performance.now(), emit: () => {} });
   const facts = emptyFacts();
@@ -50,7 +52,13 @@ function chainOnFrame() {
     model.frame(0, kind, facts);
     if (facts.transferBytes > transferBytes) transferBytes = facts.transferBytes;
   };
-  return { onFrame, close: () => writer.close() };
+  const onSteady = (f) => {
+    readSteadyFacts(f, facts);
+    writer.writeWith(writeSteadyJson, f, 0, 0, true);
+    model.frame(0, FrameKind.STATS, facts);
+    if (facts.transferBytes > transferBytes) transferBytes = facts.transferBytes;
+  };
+  return { onFrame, onSteady, close: () => writer.close() };
 }
 
 const prefix =
@@ -94,6 +102,17 @@ for (let r = 0; r < rounds; r++) {
       throw new Error(w.message);
     },
   });
+  // Steady frames as the engine takes them (session-runner.ts), unless this build predates them.
+  if (!noSteady && parser.enableSteady) {
+    parser.enableSteady(
+      (f) => f.type === "STATS" && isPlainFrame(f),
+      (f) => {
+        seen++;
+        if (engine) engine.onSteady(f);
+        else if (!parseOnly) writeSteadyJson(sink, f, 0);
+      },
+    );
+  }
   const t = performance.now();
   for (const c of chunks) {
     parser.push(c);

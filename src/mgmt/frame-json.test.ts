@@ -82,6 +82,64 @@ describe("frame-json: streams of similar frames (the parser's and the writer's m
     const data = Buffer.from(text);
     const run = expectSame(data, 1, [1000, 7777, 30001, 65536]);
     expect(run.plain).toBe(400);
+    expect(run.steady).toBeGreaterThan(350);
+  });
+});
+
+describe("frame-json: steady frames (a STATS template's lines repeated, a few values changing)", () => {
+  // A plain STATS, then frames that change a few fields' values each time (counters, awkward values too), with now and
+  // then any other change (a name, a field added or removed, the Type, CRLF) or a malformed line: templates are made,
+  // taken, left and made again, frames cut anywhere.
+  const dictionary = [...EVENT_FIELDS.keys()].filter((n) => n !== "Type").map((n) => Buffer.from(n));
+  const steadyArb = fc.tuple(
+    fc.array(fc.tuple(fc.constantFrom(...dictionary), valueArb, fc.boolean()), { minLength: 1, maxLength: 10 }),
+    fc.nat(),
+    fc.boolean(),
+    fc.array(fc.nat(), { minLength: 1, maxLength: 3 }),
+    fc.array(valueArb, { minLength: 1, maxLength: 6 }),
+    fc.array(fc.oneof({ weight: 12, arbitrary: fc.constant("counters" as const) }, { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }), {
+      minLength: 10,
+      maxLength: 80,
+    }),
+    fc.array(fc.nat(), { maxLength: 6 }),
+    fc.option(fc.nat(20), { nil: undefined }),
+    fc.option(fc.nat(80), { nil: undefined }),
+    fc.option(fc.nat(80), { nil: undefined }),
+  );
+
+  it("byte-identical to the previous path and to the usual way, same warnings", () => {
+    let steady = 0;
+    fc.assert(
+      fc.property(steadyArb, ([fields, typeAt, crlf, counters, odd, plan, offsets, sessionIndex, garbledAt, junkAt]) => {
+        const first = { type: Buffer.from("STATS"), typeAt, fields, crlf };
+        const steps = plan.map((step, i) =>
+          step === "counters" ? counters.map((at, k) => ({ kind: "value" as const, at, value: i % 5 === 4 ? odd[(i + k) % odd.length]! : Buffer.from(String(i * 977 + k)) })) : step,
+        );
+        let data = streamBytes(first, steps, garbledAt);
+        if (junkAt !== undefined) {
+          // A line of a CR and more before the empty line of frame junkAt: not an empty line, a malformed one.
+          let at = -1;
+          for (let n = 0; n <= junkAt && (at = data.indexOf("\n\n", at + 1)) >= 0; n++);
+          if (at >= 0) data = Buffer.concat([data.subarray(0, at + 1), Buffer.from("\rx\n"), data.subarray(at + 1)]);
+        }
+        const run = expectSame(data, sessionIndex, offsets);
+        const usual = bytesPath(splitAt(data, offsets.map((o) => o % (data.length + 1))), sessionIndex, undefined, undefined, false);
+        expect(usual.steady).toBe(0);
+        expect(run.lines.equals(usual.lines)).toBe(true);
+        expect(run.warnings).toEqual(usual.warnings);
+        steady += run.steady;
+      }),
+      { numRuns: 1500 },
+    );
+    expect(steady).toBeGreaterThan(5000);
+  });
+
+  it("byte-identical with a small frame limit: a steady frame over it is left to the usual way, which drops it", () => {
+    const line = (i: number) => `FASPMGR 2\nType: STATS\nFile: /x\nRateInfo: ${"r".repeat(40)}\nFileBytes: ${i === 30 ? "9".repeat(60) : i}\n\n`;
+    const data = Buffer.from(Array.from({ length: 40 }, (_, i) => line(i)).join(""));
+    const run = expectSame(data, 0, [], 100);
+    expect(run.steady).toBeGreaterThan(20);
+    expect(run.warnings.join("\n")).toContain("frame longer than 100 bytes");
   });
 });
 

@@ -6,8 +6,8 @@
 // other than Type mapping to `type`, `session_index` or `__proto__`, a full name table) are not "plain": the caller
 // sends them through typing.ts. Differentially checked against that path: frame-json.test.ts.
 import { isUtf8 } from "node:buffer";
-import { fieldName, TYPE_ID } from "./field-names.js";
-import type { RawFrame } from "./frame-parser.js";
+import { fieldName, TYPE_ID, type FieldName } from "./field-names.js";
+import type { RawFrame, SteadyFrame } from "./frame-parser.js";
 import { integerDigits } from "./typing.js";
 import { unescapePath } from "./escape.js";
 import { isPlainAscii } from "./byte-scan.js";
@@ -114,22 +114,7 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
     }
     if (at[i] !== o - section || f.same[i] === 1) record = true;
     at[i] = o - section;
-    const name = fieldName(f.ids[i]!);
-    const start = f.valueStart[i]!;
-    const end = f.valueEnd[i]!;
-    buf[o++] = 0x2c;
-    o = put(buf, o, name.key);
-    if (name.redacted) o = put(buf, o, STARS);
-    else if (name.kind === "integer" || name.kind === "rate") {
-      const first = integerDigits(bytes, start, end);
-      if (first >= 0) {
-        if (bytes[start] === 0x2d && first < end) buf[o++] = 0x2d;
-        if (first === end) buf[o++] = 0x30;
-        else for (let k = first; k < end; k++) buf[o++] = bytes[k]!;
-      } else o = jsonString(buf, o, bytes, start, end, false);
-    } else if (name.kind === "boolean" && isWord(bytes, start, end, TRUE_WORD)) o = put(buf, o, TRUE);
-    else if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) o = put(buf, o, FALSE);
-    else o = jsonString(buf, o, bytes, start, end, name.kind === "path");
+    o = writeField(buf, o, f.ids[i]!, bytes, f.valueStart[i]!, f.valueEnd[i]!);
   }
   if (at[f.count] !== o - section) record = true;
   at[f.count] = o - section;
@@ -138,6 +123,100 @@ export function writeFrameJson(out: ByteSink, f: RawFrame, sessionIndex: number 
   buf[o++] = 0x7d;
   buf[o++] = 0x0a;
   out.len = o;
+}
+
+/** `,"key":value` of field `id` valued bytes[start, end) at buf[o] (room ensured by the caller); returns the new end. */
+function writeField(buf: Buffer, o: number, id: number, bytes: Buffer, start: number, end: number): number {
+  const name = fieldName(id);
+  buf[o++] = 0x2c;
+  return writeValue(buf, put(buf, o, name.key), name, bytes, start, end);
+}
+
+/** The JSON value of field `name` valued bytes[start, end) at buf[o]; returns the new end. */
+function writeValue(buf: Buffer, o: number, name: FieldName, bytes: Buffer, start: number, end: number): number {
+  if (name.redacted) return put(buf, o, STARS);
+  if (name.kind === "integer" || name.kind === "rate") {
+    const first = integerDigits(bytes, start, end);
+    if (first < 0) return jsonString(buf, o, bytes, start, end, false);
+    if (bytes[start] === 0x2d && first < end) buf[o++] = 0x2d;
+    if (first === end) buf[o++] = 0x30;
+    else for (let k = first; k < end; k++) buf[o++] = bytes[k]!;
+    return o;
+  }
+  if (name.kind === "boolean" && isWord(bytes, start, end, TRUE_WORD)) return put(buf, o, TRUE);
+  if (name.kind === "boolean" && isWord(bytes, start, end, FALSE_WORD)) return put(buf, o, FALSE);
+  return jsonString(buf, o, bytes, start, end, name.kind === "path");
+}
+
+/**
+ * A steady frame's JSON in pieces (SteadyFrame.json): lead[v] is what comes before variable field v's value (the
+ * fixed fields since the previous one, then v's key; the first also `{"type":…`, Type being written first), fixed
+ * what follows the last value (the fixed fields after it), and tail that followed by session_index for the index
+ * tailFor (null: not made yet) and the closing brace and LF; fixedBytes bounds the pieces' total.
+ */
+interface SteadyJson {
+  lead: Buffer[];
+  names: FieldName[];
+  fixed: Buffer;
+  tail: Buffer;
+  tailFor: number | undefined | null;
+  fixedBytes: number;
+}
+
+const CLOSE = Buffer.from("}\n");
+
+/** The pieces of f's template: each fixed field written once, from the template's bytes, as writeFrameJson would. */
+function steadyJson(f: SteadyFrame): SteadyJson {
+  // Keys take at most 12 bytes per byte of their names, values 6, and all lie within template[0, tEnd[count - 1]).
+  const scratch = Buffer.allocUnsafe(12 * f.tEnd[f.count - 1]! + 64);
+  const lead: Buffer[] = [];
+  const names: FieldName[] = [];
+  let o = put(scratch, 0, OPEN_TYPE);
+  o = jsonString(scratch, o, f.template, f.tStart[f.typeAt]!, f.tEnd[f.typeAt]!, false);
+  for (let i = 0; i < f.count; i++) {
+    if (f.fixed[i] === 0) {
+      const name = fieldName(f.ids[i]!);
+      scratch[o++] = 0x2c;
+      o = put(scratch, o, name.key);
+      lead.push(Buffer.from(scratch.subarray(0, o)));
+      names.push(name);
+      o = 0;
+    } else if (i !== f.typeAt) o = writeField(scratch, o, f.ids[i]!, f.template, f.tStart[i]!, f.tEnd[i]!);
+  }
+  const fixed = Buffer.from(scratch.subarray(0, o));
+  // + 64: session_index and the closing brace.
+  return { lead, names, fixed, tail: fixed, tailFor: null, fixedBytes: lead.reduce((n, b) => n + b.length, fixed.length + 64) };
+}
+
+/** Writes the event line (with its LF) of a steady frame whose template is plain (isPlainFrame); as writeFrameJson. */
+export function writeSteadyJson(out: ByteSink, f: SteadyFrame, sessionIndex: number | undefined): void {
+  const json = (f.json ??= steadyJson(f)) as SteadyJson;
+  if (json.tailFor !== sessionIndex) {
+    json.tail = Buffer.concat(sessionIndex === undefined ? [json.fixed, CLOSE] : [json.fixed, sessionIndexBytes(sessionIndex), CLOSE]);
+    json.tailFor = sessionIndex;
+  }
+  // Room as in writeFrameJson: the variable fields lie within the frame's bytes.
+  out.ensure(json.fixedBytes + 6 * f.span);
+  const buf = out.buf;
+  const { bytes, start, end } = f;
+  const { lead, names } = json;
+  let o = out.len;
+  for (let v = 0; v < f.varCount; v++) {
+    o = piece(buf, o, lead[v]!);
+    o = writeValue(buf, o, names[v]!, bytes, start[v]!, end[v]!);
+  }
+  out.len = piece(buf, o, json.tail);
+}
+
+/** b at buf[o]: short pieces byte by byte, since a native copy costs more than their bytes; returns the new end. */
+function piece(buf: Buffer, o: number, b: Buffer): number {
+  const n = b.length;
+  if (n >= 48) {
+    buf.set(b, o);
+    return o + n;
+  }
+  for (let i = 0; i < n; i++) buf[o + i] = b[i]!;
+  return o + n;
 }
 
 // The view of the last memo run copied: a blast copies the same run of the same memo frame after frame, and

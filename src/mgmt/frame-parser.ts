@@ -232,6 +232,36 @@ export class RawFrame implements FrameView {
 }
 
 /**
+ * A steady frame (FrameParser, "steady frames"): a frame whose lines are those of the parser's template, the lines
+ * unchanged in the last frames byte for byte ("fixed": field i's value is template[tStart[i], tEnd[i])), the others
+ * ("variable", fields vars[0, varCount)) with the template's names and values of their own, the one of vars[v] at
+ * bytes[start[v], end[v]). Everything but bytes, start, end and span is the template's and stays while the template
+ * does; readers may derive what they need from it once and keep it in `json` or `facts` (both cleared when the
+ * template changes). Valid during the onSteady call only.
+ */
+export class SteadyFrame {
+  type = "";
+  typeAt = -1;
+  count = 0;
+  ids: Int32Array<ArrayBuffer> = new Int32Array(0);
+  fixed: Uint8Array<ArrayBuffer> = new Uint8Array(0);
+  template: Buffer = Buffer.alloc(0);
+  tStart: Int32Array<ArrayBuffer> = new Int32Array(0);
+  tEnd: Int32Array<ArrayBuffer> = new Int32Array(0);
+  vars: Int32Array<ArrayBuffer> = new Int32Array(0);
+  varCount = 0;
+  bytes: Buffer = Buffer.alloc(0);
+  start: Int32Array<ArrayBuffer> = new Int32Array(64);
+  end: Int32Array<ArrayBuffer> = new Int32Array(64);
+  /** The frame's length in bytes, header to its last field line. */
+  span = 0;
+  /** What the JSON writer (frame-json.ts) derives from the template. */
+  json: unknown = null;
+  /** What the progress facts reader (progress/facts.ts) derives from the template. */
+  facts: unknown = null;
+}
+
+/**
  * Incremental parser of the management stream (docs/protocol.md §7.2).
  *
  * Tolerance, as in the newest aspera-cli:
@@ -246,6 +276,15 @@ export class RawFrame implements FrameView {
  *   line or header (`frame_too_long`); at most maxFrameBytes of a partial line is ever buffered.
  * Lines are cut at LF bytes, so a chunk boundary anywhere (inside a line or a UTF-8 character) changes nothing.
  * At end(), an unfinished frame is reported (`frame_dropped`), never delivered.
+ *
+ * Steady frames (enableSteady): a stream's frames soon repeat most of their lines byte for byte (see "memo" below),
+ * and a blast of STATS differs from frame to frame in a few counters only. Once the memo's frame has its Type line
+ * among the lines unchanged in the last CALM frames and the caller accepts it (a plain STATS, say), it becomes the
+ * template: its header and unchanged lines as runs of bytes, its other lines as names. A frame that starts with the
+ * template's header, has each run byte for byte and each other line with the template's name in the template's
+ * order, then an empty line, all within the data at hand and the frame limit, is delivered whole as a SteadyFrame:
+ * one compare per run and one scan per variable line, no field arrays, the memo left as it is. Anything else (a
+ * changed line, a frame cut by a chunk boundary) takes the usual way, which delivers exactly the same frame content.
  */
 export class FrameParser {
   private readonly max: number;
@@ -294,11 +333,35 @@ export class FrameParser {
   // The open frame's fields parsed the usual way (not taken from the memo): only these can change the memo.
   private parsed = new Int32Array(64);
   private parsedCount = 0;
+  // Steady frames (see above): the template is the memo's frame, its header at header[0, headerLen) and its lines as
+  // segments, segLine[s] >= 0 a variable memo line, else a run of unchanged lines at memo[segFrom[s], segTo[s]).
+  // Rebuilt after a frame that changed the memo's names, layout, header or set of unchanged lines (templateDirty).
+  private onSteady: ((frame: SteadyFrame) => void) | null = null;
+  private acceptsSteady: (frame: RawFrame) => boolean = () => false;
+  private readonly steady = new SteadyFrame();
+  private steadyArmed = false;
+  private templateDirty = true;
+  private header = Buffer.alloc(64);
+  private headerLen = 0;
+  private segCount = 0;
+  private segLine = new Int32Array(64);
+  private segFrom = new Int32Array(64);
+  private segTo = new Int32Array(64);
 
   constructor(options: FrameParserOptions) {
     this.onFrame = options.onFrame;
     this.onWarning = options.onWarning;
     this.max = options.maxFrameBytes ?? DEFAULT_MAX_FRAME_BYTES;
+  }
+
+  /**
+   * Delivers steady frames (see above) to onSteady, for templates that `accepts` (asked once per template, with the
+   * frame that makes it: what it reads of the frame is then true of every steady frame of that template).
+   */
+  enableSteady(accepts: (frame: RawFrame) => boolean, onSteady: (frame: SteadyFrame) => void): void {
+    this.acceptsSteady = accepts;
+    this.onSteady = onSteady;
+    this.templateDirty = true;
   }
 
   push(chunk: Buffer): void {
@@ -322,7 +385,15 @@ export class FrameParser {
     }
     this.frame.bytes = data;
     for (;;) {
-      if (this.open && this.frame.count < this.memoCount && this.frame.count === this.bodyLines && !this.skipping) {
+      if (!this.open) {
+        if (this.steadyArmed && !this.skipping && p < end && data[p] === HEADER[0]) {
+          const q = this.matchSteady(data, p, end);
+          if (q !== p) {
+            p = q;
+            continue;
+          }
+        }
+      } else if (this.frame.count < this.memoCount && this.frame.count === this.bodyLines && !this.skipping) {
         const q = this.matchMemo(data, p, end);
         if (q !== p) {
           p = q;
@@ -372,6 +443,8 @@ export class FrameParser {
   end(): void {
     // The stream is over: nothing to compare with any more (and the last line has no LF to compare).
     this.memoCount = 0;
+    this.steadyArmed = false;
+    this.templateDirty = true;
     if (this.carryLen > this.partialAt) {
       this.frame.bytes = this.carry;
       this.line(this.carry, this.partialAt, this.carryLen);
@@ -518,13 +591,35 @@ export class FrameParser {
 
   /**
    * The delivered frame becomes the memo: only its changed lines are copied when no line changed length, else all
-   * of it. A changed line starts counting calm frames again, and its JSON in the writer's memo is stale.
+   * of it. A changed line starts counting calm frames again, and its JSON in the writer's memo is stale. Then the
+   * template follows the memo (rebuilt when what it is made of changed).
    */
   private remember(f: RawFrame): void {
+    this.memorize(f);
+    // The header line: from the frame's start to its first field line (no malformed line in between when remembered).
+    const header = f.count > 0 && this.memoCount === f.count ? f.nameStart[0]! - this.frameStart : -1;
+    if (header >= 0 && !this.templateDirty && (header !== this.headerLen || f.bytes.compare(this.header, 0, header, this.frameStart, this.frameStart + header) !== 0)) {
+      this.templateDirty = true;
+    }
+    if (!this.templateDirty) return;
+    this.templateDirty = false;
+    this.steadyArmed = false;
+    this.steady.json = null;
+    this.steady.facts = null;
+    if (header < 0 || this.onSteady === null) return;
+    if (header > this.header.length) this.header = Buffer.allocUnsafe(Math.max(header, this.header.length * 2));
+    f.bytes.copy(this.header, 0, this.frameStart, this.frameStart + header);
+    this.headerLen = header;
+    this.buildTemplate(f);
+  }
+
+  /** remember(), the memo's part; sets templateDirty when the template must change with it. */
+  private memorize(f: RawFrame): void {
     const n = f.count;
     if (this.bodyLines !== n) {
       // A malformed line among them: lines and fields no longer match one to one.
       this.memoCount = 0;
+      this.templateDirty = true;
       f.jsonValid.fill(0);
       f.plainNames = -1;
       f.namesVersion++;
@@ -536,6 +631,7 @@ export class FrameParser {
     if (!sameNames) {
       f.plainNames = -1;
       f.namesVersion++;
+      this.templateDirty = true;
     }
     if (n + 1 > this.memoAt.length) {
       this.memoAt = grown(this.memoAt, n + 1);
@@ -550,7 +646,10 @@ export class FrameParser {
     for (let p = 0; p < this.parsedCount; p++) {
       const k = this.parsed[p]!;
       const changed = f.same[k] === 0;
-      this.calm[k] = changed ? 0 : Math.min(this.calm[k]! + 1, CALM);
+      const was = this.calm[k]!;
+      this.calm[k] = changed ? 0 : Math.min(was + 1, CALM);
+      // A line joins or leaves the template's unchanged lines.
+      if ((was >= CALM) !== (this.calm[k]! >= CALM)) this.templateDirty = true;
       if (!changed) continue;
       f.jsonValid[k] = 0;
       if (sameLayout && f.lineEnd[k]! - f.nameStart[k]! !== this.memoAt[k + 1]! - this.memoAt[k]!) sameLayout = false;
@@ -569,6 +668,7 @@ export class FrameParser {
       }
       return;
     }
+    this.templateDirty = true;
     const base = f.nameStart[0]!;
     const size = f.lineEnd[n - 1]! - base;
     if (size > this.memo.length) this.memo = Buffer.allocUnsafe(Math.max(size, this.memo.length * 2));
@@ -577,6 +677,112 @@ export class FrameParser {
     this.memoCount = n;
   }
 
+  /**
+   * The template from the memo's frame f (just remembered): armed when its Type line is among the unchanged lines
+   * and the caller accepts it.
+   */
+  private buildTemplate(f: RawFrame): void {
+    const n = this.memoCount;
+    if (n === 0 || f.typeAt < 0 || this.calm[f.typeAt]! < CALM || !this.acceptsSteady(f)) return;
+    if (n > this.segLine.length) {
+      this.segLine = grown(this.segLine, n);
+      this.segFrom = grown(this.segFrom, n);
+      this.segTo = grown(this.segTo, n);
+    }
+    const t = this.steady;
+    if (t.ids.length < n) {
+      t.ids = new Int32Array(n);
+      t.fixed = new Uint8Array(n);
+      t.tStart = new Int32Array(n);
+      t.tEnd = new Int32Array(n);
+      t.vars = new Int32Array(n);
+    }
+    if (t.start.length < n) {
+      t.start = new Int32Array(n);
+      t.end = new Int32Array(n);
+    }
+    let segs = 0;
+    t.varCount = 0;
+    for (let k = 0; k < n; k++) {
+      const at = this.memoAt[k]!;
+      t.ids[k] = this.memoId[k]!;
+      t.tStart[k] = at + this.memoValue[k]!;
+      t.tEnd[k] = at + this.memoEnd[k]!;
+      if (this.calm[k]! >= CALM) {
+        t.fixed[k] = 1;
+        // Adjacent unchanged lines make one run.
+        if (segs > 0 && this.segLine[segs - 1] === -1) this.segTo[segs - 1] = this.memoAt[k + 1]!;
+        else {
+          this.segLine[segs] = -1;
+          this.segFrom[segs] = at;
+          this.segTo[segs++] = this.memoAt[k + 1]!;
+        }
+      } else {
+        t.fixed[k] = 0;
+        t.vars[t.varCount++] = k;
+        this.segLine[segs++] = k;
+      }
+    }
+    this.segCount = segs;
+    t.count = n;
+    t.typeAt = f.typeAt;
+    t.type = f.type;
+    t.template = this.memo;
+    this.steadyArmed = true;
+  }
+
+  /**
+   * Takes the frame at data[p…) as a steady frame when it is one (see above) and delivers it; returns where parsing
+   * goes on (p when it did not take it: the usual way then parses the same bytes).
+   */
+  private matchSteady(data: Buffer, p: number, end: number): number {
+    const header = this.header;
+    const h = this.headerLen;
+    if (end - p < h) return p;
+    for (let i = 0; i < h; i++) if (data[p + i] !== header[i]) return p;
+    const memo = this.memo;
+    const t = this.steady;
+    let q = p + h;
+    let v = 0;
+    for (let s = 0; s < this.segCount; s++) {
+      const k = this.segLine[s]!;
+      if (k < 0) {
+        const from = this.segFrom[s]!;
+        const n = this.segTo[s]! - from;
+        if (end - q < n || data.compare(memo, from, from + n, q, q + n) !== 0) return p;
+        q += n;
+        continue;
+      }
+      // A variable line: the template's name and colon (no colon before it, so it is this line's first), then a value.
+      const at = this.memoAt[k]!;
+      const colon = this.memoColon[k]!;
+      if (end - q <= colon) return p;
+      for (let i = 0; i <= colon; i++) if (data[q + i] !== memo[at + i]) return p;
+      const lf = indexOfLF(data, q + colon + 1, end);
+      if (lf < 0) return p;
+      // As line(): one CR before the LF and one space after the colon are not part of the value.
+      const stop = data[lf - 1] === CR && lf - 1 > q + colon ? lf - 1 : lf;
+      let value = q + colon + 1;
+      if (value < stop && data[value] === SPACE) value++;
+      t.start[v] = value;
+      t.end[v++] = stop;
+      q = lf + 1;
+    }
+    // The empty line that ends the frame.
+    let after: number;
+    if (q < end && data[q] === LF) after = q + 1;
+    else if (q + 1 < end && data[q] === CR && data[q + 1] === LF) after = q + 2;
+    else return p;
+    // As line() counts a frame against the limit: every line but its LF.
+    const lines = 1 + t.count;
+    if (q - p - lines > this.max) return p;
+    t.bytes = data;
+    t.span = q - p;
+    this.lineNo += lines + 1;
+    this.warnedMalformed = false;
+    this.onSteady!(t);
+    return after;
+  }
   /** Memo line k's place and field offsets, from field k of f, the line starting at memo[at]. */
   private setMemoLine(f: RawFrame, k: number, at: number): void {
     const start = f.nameStart[k]!;

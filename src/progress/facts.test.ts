@@ -4,15 +4,30 @@
 import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { FrameParser } from "../mgmt/frame-parser.js";
+import { FrameParser, type Frame, type SteadyFrame } from "../mgmt/frame-parser.js";
+import { fieldName } from "../mgmt/field-names.js";
 import { isPlainFrame } from "../mgmt/frame-json.js";
 import { typeFrame } from "../mgmt/typing.js";
-import { frameArb, frameBytes, mutationArb, streamBytes, transcriptFiles } from "../mgmt/oracle/frame-arbitraries.js";
-import { readFacts, readFrameFacts } from "./facts.js";
+import { frameArb, frameBytes, mutationArb, streamBytes, transcriptFiles, valueArb } from "../mgmt/oracle/frame-arbitraries.js";
+import { readFacts, readFrameFacts, readSteadyFacts } from "./facts.js";
 import { emptyFacts, FrameKind } from "./model.js";
 
-/** Compares both readings for every plain frame of data (cut at `cuts`); returns how many frames were compared. */
-function compareAll(data: Buffer, cuts: readonly number[] = []): number {
+/** A steady frame's names and values as strings (what typing.ts takes). */
+function steadyFrame(f: SteadyFrame): Frame {
+  const names: string[] = [];
+  const values: string[] = [];
+  for (let i = 0, v = 0; i < f.count; i++) {
+    names.push(fieldName(f.ids[i]!).native);
+    values.push(f.fixed[i] === 1 ? f.template.toString("utf8", f.tStart[i]!, f.tEnd[i]!) : f.bytes.toString("utf8", f.start[v]!, f.end[v++]!));
+  }
+  return { names, values };
+}
+
+/**
+ * Compares both readings for every plain frame of data (cut at `cuts`), steady frames (readSteadyFacts) included;
+ * returns how many frames were compared.
+ */
+function compareAll(data: Buffer, cuts: readonly number[] = [], counts = { steady: 0 }): number {
   let compared = 0;
   const fromBytes = emptyFacts();
   const fromEvent = emptyFacts();
@@ -28,6 +43,17 @@ function compareAll(data: Buffer, cuts: readonly number[] = []): number {
     },
     onWarning: () => {},
   });
+  parser.enableSteady(
+    (f) => f.type === "STATS" && isPlainFrame(f),
+    (f) => {
+      Object.assign(fromBytes, { file: "stale", size: 7, description: "stale" });
+      const kind = readSteadyFacts(f, fromBytes);
+      expect(kind).toBe(readFacts(typeFrame(steadyFrame(f)), fromEvent));
+      expect(fromBytes).toEqual(fromEvent);
+      compared++;
+      counts.steady++;
+    },
+  );
   let from = 0;
   for (const c of [...cuts.map((c) => c % (data.length + 1)).sort((a, b) => a - b), data.length]) {
     parser.push(data.subarray(from, c));
@@ -69,5 +95,20 @@ describe("readFrameFacts: the same facts as readFacts of the frame's event", () 
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it("steady frames: a STATS template whose counters change (the fixed fields' facts kept with the template)", () => {
+    const counts = { steady: 0 };
+    const names = ["File", "Size", "StartByte", "FileBytes", "TransferBytes", "Rate", "PreTransferBytes", "Code", "Description", "Elapsedusec", "Foo"];
+    const fields = fc.array(fc.tuple(fc.constantFrom(...names.map((n) => Buffer.from(n))), valueArb, fc.boolean()), { minLength: 1, maxLength: 8 });
+    const plan = fc.array(fc.oneof({ weight: 10, arbitrary: fc.constant(null) }, { weight: 1, arbitrary: fc.array(mutationArb, { minLength: 1, maxLength: 2 }) }), { minLength: 10, maxLength: 40 });
+    fc.assert(
+      fc.property(fields, fc.nat(), fc.array(fc.nat(), { minLength: 1, maxLength: 3 }), plan, fc.array(fc.nat(), { maxLength: 5 }), (first, typeAt, counters, steps, cuts) => {
+        const changes = steps.map((step, i) => step ?? counters.map((at, k) => ({ kind: "value" as const, at, value: Buffer.from(i % 7 === 6 ? `-${i}` : String(i * 1000 + k)) })));
+        compareAll(streamBytes({ type: Buffer.from("STATS"), typeAt, fields: first, crlf: false }, changes), cuts, counts);
+      }),
+      { numRuns: 800 },
+    );
+    expect(counts.steady).toBeGreaterThan(2000);
   });
 });

@@ -5,8 +5,8 @@
 import type { AscpEvent } from "../mgmt/typing.js";
 import { integerAt, typedValue } from "../mgmt/typing.js";
 import { fieldName } from "../mgmt/field-names.js";
-import type { RawFrame } from "../mgmt/frame-parser.js";
-import { frameKind, type FrameFacts, type FrameKind } from "./model.js";
+import type { RawFrame, SteadyFrame } from "../mgmt/frame-parser.js";
+import { emptyFacts, frameKind, type FrameFacts, type FrameKind } from "./model.js";
 
 const int = (v: unknown): number => (typeof v === "number" && v >= 0 ? v : -1);
 const text = (v: unknown): string | undefined => (typeof v === "string" ? v : undefined);
@@ -110,52 +110,21 @@ export function readFrameFacts(frame: RawFrame, into: FrameFacts): FrameKind {
   if (frame !== layoutOf || frame.namesVersion !== layoutVersion) readLayout(frame);
   for (let k = 0; k < layoutCount; k++) {
     const i = layoutAt[k]!;
-    switch (layoutFact[k]) {
-      case FILE:
-        into.file = fileAt(frame, i);
-        break;
-      case SIZE:
-        into.size = intAt(frame, i);
-        break;
-      case START_BYTE:
-        into.startByte = intAt(frame, i);
-        break;
-      case FILE_BYTES:
-        into.fileBytes = intAt(frame, i);
-        break;
-      case TRANSFER_BYTES:
-        into.transferBytes = intAt(frame, i);
-        break;
-      case RATE:
-        into.rateKbps = intAt(frame, i);
-        break;
-      case PRE_TRANSFER_BYTES:
-        into.preTransferBytes = intAt(frame, i);
-        break;
-      case PRE_TRANSFER_FILES:
-        into.preTransferFiles = intAt(frame, i);
-        break;
-      case CODE:
-        into.code = intAt(frame, i);
-        break;
-      case DESCRIPTION:
-        into.description = textAt(frame, i);
-        break;
-    }
+    setFact(into, layoutFact[k]!, frame.ids[i]!, frame.bytes, frame.valueStart[i]!, frame.valueEnd[i]!);
   }
   return frameKind(frame.type);
 }
 
-/** int() of field i's typed value: only integer and rate fields become numbers (typing.ts). */
-function intAt(frame: RawFrame, i: number): number {
-  const kind = fieldName(frame.ids[i]!).kind;
+/** int() of the typed value of field `id` valued bytes[start, end): only integer and rate fields become numbers (typing.ts). */
+function intOf(id: number, bytes: Buffer, start: number, end: number): number {
+  const kind = fieldName(id).kind;
   if (kind !== "integer" && kind !== "rate") return -1;
-  return int(integerAt(frame.bytes, frame.valueStart[i]!, frame.valueEnd[i]!));
+  return int(integerAt(bytes, start, end));
 }
 
-/** text() of field i's typed value. */
-function textAt(frame: RawFrame, i: number): string | undefined {
-  return text(typedValue(fieldName(frame.ids[i]!).kind, frame.value(i)));
+/** text() of the typed value of field `id` valued bytes[start, end). */
+function textOf(id: number, bytes: Buffer, start: number, end: number): string | undefined {
+  return text(typedValue(fieldName(id).kind, bytes.toString("utf8", start, end)));
 }
 
 // The File of the last frame, as bytes and as its text: a blast of STATS names the same file thousands of times, and
@@ -165,20 +134,104 @@ let lastFileBytes = Buffer.alloc(256);
 let lastFileLength = -1;
 let lastFile: string | undefined;
 
-function fileAt(frame: RawFrame, i: number): string | undefined {
-  const id = frame.ids[i]!;
-  const start = frame.valueStart[i]!;
-  const n = frame.valueEnd[i]! - start;
-  const bytes = frame.bytes;
+function fileOf(id: number, bytes: Buffer, start: number, end: number): string | undefined {
+  const n = end - start;
   if (id === lastFileId && n === lastFileLength) {
     let k = 0;
     while (k < n && bytes[start + k] === lastFileBytes[k]) k++;
     if (k === n) return lastFile;
   }
-  lastFile = textAt(frame, i);
+  lastFile = textOf(id, bytes, start, end);
   if (n > lastFileBytes.length) lastFileBytes = Buffer.alloc(Math.max(n, lastFileBytes.length * 2));
-  bytes.copy(lastFileBytes, 0, start, start + n);
+  bytes.copy(lastFileBytes, 0, start, end);
   lastFileId = id;
   lastFileLength = n;
   return lastFile;
+}
+
+/** Fact `fact` of field `id` valued bytes[start, end), into `into`. */
+function setFact(into: FrameFacts, fact: number, id: number, bytes: Buffer, start: number, end: number): void {
+  switch (fact) {
+    case FILE:
+      into.file = fileOf(id, bytes, start, end);
+      break;
+    case SIZE:
+      into.size = intOf(id, bytes, start, end);
+      break;
+    case START_BYTE:
+      into.startByte = intOf(id, bytes, start, end);
+      break;
+    case FILE_BYTES:
+      into.fileBytes = intOf(id, bytes, start, end);
+      break;
+    case TRANSFER_BYTES:
+      into.transferBytes = intOf(id, bytes, start, end);
+      break;
+    case RATE:
+      into.rateKbps = intOf(id, bytes, start, end);
+      break;
+    case PRE_TRANSFER_BYTES:
+      into.preTransferBytes = intOf(id, bytes, start, end);
+      break;
+    case PRE_TRANSFER_FILES:
+      into.preTransferFiles = intOf(id, bytes, start, end);
+      break;
+    case CODE:
+      into.code = intOf(id, bytes, start, end);
+      break;
+    case DESCRIPTION:
+      into.description = textOf(id, bytes, start, end);
+      break;
+  }
+}
+
+/**
+ * What readSteadyFacts derives from a steady frame's template (SteadyFrame.facts): the facts of its fixed fields,
+ * and which of its variable fields (by their place among them) feed which fact.
+ */
+interface SteadyFacts {
+  base: FrameFacts;
+  kind: FrameKind;
+  count: number;
+  slot: Int32Array;
+  fact: Uint8Array;
+}
+
+function steadyFacts(f: SteadyFrame): SteadyFacts {
+  const base = emptyFacts();
+  const slot = new Int32Array(f.varCount);
+  const facts = new Uint8Array(f.varCount);
+  let count = 0;
+  for (let i = 0, v = 0; i < f.count; i++) {
+    const fact = factOf(f.ids[i]!);
+    if (f.fixed[i] === 0) {
+      if (fact !== NO_FACT) {
+        slot[count] = v;
+        facts[count++] = fact;
+      }
+      v++;
+    } else if (fact !== NO_FACT) setFact(base, fact, f.ids[i]!, f.template, f.tStart[i]!, f.tEnd[i]!);
+  }
+  return { base, kind: frameKind(f.type), count, slot, fact: facts };
+}
+
+/** readFrameFacts of a steady frame (frame-parser.ts) whose template is plain: the fixed fields' facts are the template's. */
+export function readSteadyFacts(f: SteadyFrame, into: FrameFacts): FrameKind {
+  const c = (f.facts ??= steadyFacts(f)) as SteadyFacts;
+  const b = c.base;
+  into.file = b.file;
+  into.size = b.size;
+  into.startByte = b.startByte;
+  into.fileBytes = b.fileBytes;
+  into.transferBytes = b.transferBytes;
+  into.rateKbps = b.rateKbps;
+  into.preTransferBytes = b.preTransferBytes;
+  into.preTransferFiles = b.preTransferFiles;
+  into.code = b.code;
+  into.description = b.description;
+  for (let k = 0; k < c.count; k++) {
+    const v = c.slot[k]!;
+    setFact(into, c.fact[k]!, f.ids[f.vars[v]!]!, f.bytes, f.start[v]!, f.end[v]!);
+  }
+  return c.kind;
 }

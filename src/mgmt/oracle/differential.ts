@@ -3,7 +3,7 @@
 // then frame-json.ts for plain frames, typing.ts for the others) and the previous one (StringFrameParser, typing.ts,
 // redaction, session_index, the typed event's serializer). Test support, not used by the engine.
 import { REDACTED_FIELDS } from "../field-names.js";
-import { isPlainFrame, writeFrameJson, type ByteSink } from "../frame-json.js";
+import { isPlainFrame, writeFrameJson, writeSteadyJson, type ByteSink } from "../frame-json.js";
 import { FrameParser, type Frame } from "../frame-parser.js";
 import { typeFrame } from "../typing.js";
 import { StringFrameParser } from "./string-frame-parser.js";
@@ -16,6 +16,8 @@ export interface PathRun {
   warnings: string[];
   /** Frames written from their bytes (the rest were typed). */
   plain: number;
+  /** Of those, steady frames (frame-parser.ts). */
+  steady: number;
   frames: number;
 }
 
@@ -40,12 +42,19 @@ export function oracleLine(frame: Frame, sessionIndex: number | undefined): stri
 }
 
 /**
- * The engine's path over chunks. viaTyping(n): frame n (from 0) is written through typing.ts even when plain, as
- * the engine does in some modes, so that frame-json.ts's memo misses that frame.
+ * The engine's path over chunks, steady frames included (as session-runner.ts takes them) unless `steady` is false.
+ * viaTyping(n): frame n (from 0) is written through typing.ts even when plain, as the engine does in some modes, so
+ * that frame-json.ts's memo misses that frame.
  */
-export function bytesPath(chunks: readonly Buffer[], sessionIndex: number | undefined, maxFrameBytes?: number, viaTyping: (n: number) => boolean = () => false): PathRun {
+export function bytesPath(
+  chunks: readonly Buffer[],
+  sessionIndex: number | undefined,
+  maxFrameBytes?: number,
+  viaTyping: (n: number) => boolean = () => false,
+  steady = true,
+): PathRun {
   const sink = new Sink();
-  const run: PathRun = { lines: sink.buf, warnings: [], plain: 0, frames: 0 };
+  const run: PathRun = { lines: sink.buf, warnings: [], plain: 0, steady: 0, frames: 0 };
   const parser = new FrameParser({
     onFrame: (f) => {
       run.frames++;
@@ -61,6 +70,17 @@ export function bytesPath(chunks: readonly Buffer[], sessionIndex: number | unde
     onWarning: (w) => run.warnings.push(w.message),
     ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }),
   });
+  if (steady) {
+    parser.enableSteady(
+      (f) => f.type === "STATS" && isPlainFrame(f),
+      (f) => {
+        run.frames++;
+        run.plain++;
+        run.steady++;
+        writeSteadyJson(sink, f, sessionIndex);
+      },
+    );
+  }
   for (const c of chunks) parser.push(c);
   parser.end();
   run.lines = Buffer.from(sink.buf.subarray(0, sink.len));
@@ -70,7 +90,7 @@ export function bytesPath(chunks: readonly Buffer[], sessionIndex: number | unde
 /** The previous path over the same bytes in one chunk. */
 export function oraclePath(data: Buffer, sessionIndex: number | undefined, maxFrameBytes?: number): PathRun {
   let text = "";
-  const run: PathRun = { lines: Buffer.alloc(0), warnings: [], plain: 0, frames: 0 };
+  const run: PathRun = { lines: Buffer.alloc(0), warnings: [], plain: 0, steady: 0, frames: 0 };
   const parser = new StringFrameParser({
     onFrame: (f) => {
       run.frames++;
