@@ -13,6 +13,7 @@ import fs from "node:fs";
 import net from "node:net";
 import os from "node:os";
 import { FrameParser, type FrameView, type RawFrame, type FrameWarning } from "./mgmt/frame-parser.js";
+import { bytesRead } from "./read-buffers.js";
 
 export interface Peer {
   socket: net.Socket;
@@ -144,7 +145,10 @@ export class MgmtListener {
           },
           onWarning: (w) => peer.onWarning(w),
         });
-        socket.on("data", (chunk: Buffer) => peer.parser.push(chunk));
+        socket.on("data", (chunk: Buffer) => {
+          peer.parser.push(chunk);
+          bytesRead(chunk.length);
+        });
         socket.on("error", () => {});
         socket.on("close", () => candidates.delete(socket));
       };
