@@ -197,10 +197,11 @@ export class Job {
         this.model?.frame(index, kind, this.facts);
         return this.facts;
       },
+      // As frame() for a frame written from its bytes.
       steady: (frame: SteadyFrame) => {
-        readSteadyFacts(frame, this.facts);
-        if (!this.engineOnly) writer.writeWith(writeSteadyJson, frame, withIndex, index, true);
-        this.model?.frame(index, FrameKind.STATS, this.facts);
+        const kind = readSteadyFacts(frame, this.facts);
+        if (!this.engineOnly) writer.writeWith(writeSteadyJson, frame, withIndex, index, kind === FrameKind.STATS);
+        this.model?.frame(index, kind, this.facts);
         return this.facts;
       },
       spawned: (info: { attempt: number; pid: number; argv: string[] }) => {

@@ -60,6 +60,20 @@ function isHeader(data: Buffer, at: number): boolean {
   return true;
 }
 
+const LF_LF = Buffer.from("\n\n");
+const LF_CR_LF = Buffer.from("\n\r\n");
+
+/**
+ * Where the first empty line of `chunk` that follows an LF in it ends, -1 if none: what comes after it is not part of
+ * any frame or line begun before.
+ */
+function emptyLineEnd(chunk: Buffer): number {
+  const a = chunk.indexOf(LF_LF);
+  // A CRLF stream's: looked for only before the first LF LF (most streams have none, and the chunk is 64 KiB).
+  const b = (a < 0 ? chunk : chunk.subarray(0, a + 1)).indexOf(LF_CR_LF);
+  return b >= 0 ? b + 3 : a >= 0 ? a + 2 : -1;
+}
+
 function grown(a: Int32Array, n = a.length * 2): Int32Array<ArrayBuffer> {
   const b = new Int32Array(Math.max(n, a.length * 2));
   b.set(a);
@@ -366,16 +380,23 @@ export class FrameParser {
 
   push(chunk: Buffer): void {
     let data = chunk;
-    let end = chunk.length;
     let p = 0;
     if (this.carryLen > 0) {
-      // The chunk goes after the kept bytes: one copy, and the frame's offsets stay valid.
-      this.reserve(this.carryLen + chunk.length);
-      chunk.copy(this.carry, this.carryLen);
-      this.carryLen += chunk.length;
-      data = this.carry;
-      end = this.carryLen;
-      p = this.partialAt;
+      // The kept bytes (an open frame, a line not yet ended) go on with the chunk's start: that much of the chunk is
+      // copied after them, up to the end of its first empty line (a frame ends there, so nothing kept waits past it)
+      // or all of it when it has none; the frame's offsets stay valid. Past the cut, the chunk is parsed where it is.
+      const cut = emptyLineEnd(chunk);
+      const n = cut < 0 ? chunk.length : cut;
+      this.reserve(this.carryLen + n);
+      chunk.copy(this.carry, this.carryLen, 0, n);
+      this.carryLen += n;
+      if (cut < 0) data = this.carry;
+      else {
+        this.scan(this.carry, this.partialAt, this.carryLen);
+        this.carryLen = 0;
+        this.partialAt = 0;
+        p = cut;
+      }
     } else if (this.discarding) {
       const lf = chunk.indexOf(LF);
       if (lf < 0) return;
@@ -383,6 +404,19 @@ export class FrameParser {
       this.lineNo++;
       p = lf + 1;
     }
+    const end = data === this.carry ? this.carryLen : data.length;
+    p = this.scan(data, data === this.carry ? this.partialAt : p, end);
+    if (end - p > this.max) {
+      this.carryLen = 0;
+      this.discarding = true;
+      this.tooLong(this.lineNo + 1, `line longer than ${this.max} bytes`);
+      return;
+    }
+    this.keep(data, this.open && !this.skipping ? this.frameStart : p, p, end);
+  }
+
+  /** Parses the lines of data[p, end); returns where the line not yet ended starts. */
+  private scan(data: Buffer, p: number, end: number): number {
     this.frame.bytes = data;
     for (;;) {
       if (!this.open) {
@@ -401,17 +435,10 @@ export class FrameParser {
         }
       }
       const lf = indexOfLF(data, p, end);
-      if (lf < 0) break;
+      if (lf < 0) return p;
       this.line(data, p, lf);
       p = lf + 1;
     }
-    if (end - p > this.max) {
-      this.carryLen = 0;
-      this.discarding = true;
-      this.tooLong(this.lineNo + 1, `line longer than ${this.max} bytes`);
-      return;
-    }
-    this.keep(data, this.open && !this.skipping ? this.frameStart : p, p, end);
   }
 
   /** Keeps data[from, end) at the front of carry; the line not yet ended starts at `partial`. */
