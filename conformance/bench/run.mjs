@@ -302,7 +302,8 @@ async function latencyRun(statsPerSec = 0) {
   const dir = runDir();
   const usageFile = join(dir, "usage.jsonl");
   const recvFile = join(dir, "recv.txt");
-  const p = start({ script: ENGINE, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile, recvFile, statsPerSec });
+  const commandFile = join(dir, "command.txt");
+  const p = start({ script: ENGINE, env: { ASCP_SIM_REMOTE_ROOT: join(dir, "remote") }, usageFile, recvFile, commandFile, statsPerSec });
   let waiting = null;
   let sessionUp;
   const up = new Promise((r) => (sessionUp = r));
@@ -346,8 +347,12 @@ async function latencyRun(statsPerSec = 0) {
     j++;
   }
   const usage = readUsage(usageFile);
+  // The engine's own share: stdin chunk → frame written to the socket, measured inside it (lib/command-hook.mjs).
+  const own = existsSync(commandFile) ? readFileSync(commandFile, "utf8").split("\n").filter(Boolean).map(Number).slice(sizes.warmup) : [];
   return {
     stats_per_s: statsPerSec,
+    engine_share_median_us: median(own),
+    engine_share_p99_us: percentile(own, 99),
     stats_delivered: reader.stats,
     commands: roundTrip.length,
     one_way_matched: oneWay.length,
@@ -375,6 +380,8 @@ async function latency(statsPerSec = 0) {
     load: runs.at(-1).load,
     one_way_median_us: medianOf(runs, (r) => r.one_way_median_us),
     one_way_p99_us: medianOf(runs, (r) => r.one_way_p99_us),
+    engine_share_median_us: medianOf(runs, (r) => r.engine_share_median_us),
+    engine_share_p99_us: medianOf(runs, (r) => r.engine_share_p99_us),
     median_us: medianOf(runs, (r) => r.median_us),
     p99_us: medianOf(runs, (r) => r.p99_us),
   };
@@ -563,12 +570,14 @@ function table(r) {
     const l = r.latency;
     rows.push([`Command latency, stdin write → simulator reads the frame, median (µs, ${f0(sizes.commands)} RATE)`, f0(l.one_way_median_us), "", "", "", ""]);
     rows.push(["Command latency, stdin write → simulator reads the frame, p99 (ms)", f2(l.one_way_p99_us / 1000), "", "", "≤ 1", met(l.one_way_p99_us <= 1000)]);
+    rows.push(["… of which inside the engine (stdin chunk → socket write), median / p99 (µs)", `${f0(l.engine_share_median_us)} / ${f0(l.engine_share_p99_us)}`, "", "", "", ""]);
     rows.push(["RATE → NOTIFICATION event round trip, median / p99 (ms)", `${f2(l.median_us / 1000)} / ${f2(l.p99_us / 1000)}`, "", "", "", ""]);
   }
   if (r.latencyLoad) {
     const l = r.latencyLoad;
     rows.push([`Command latency while ${f0(sizes.loadStatsPerSec)} STATS/s stream, median (µs; load average ${l.load.join(" ")})`, f0(l.one_way_median_us), "", "", "", ""]);
     rows.push([`Command latency while ${f0(sizes.loadStatsPerSec)} STATS/s stream, p99 (ms)`, f2(l.one_way_p99_us / 1000), "", "", "≤ 1", met(l.one_way_p99_us <= 1000)]);
+    rows.push(["… of which inside the engine (stdin chunk → socket write), median / p99 (µs)", `${f0(l.engine_share_median_us)} / ${f0(l.engine_share_p99_us)}`, "", "", "", ""]);
   }
   if (r.slow) {
     const s = r.slow;

@@ -12,12 +12,13 @@ export const SIM = join(ROOT, "conformance", "simulator", "ascp");
 export const PASSTHROUGH = fileURLToPath(new URL("../passthrough.mjs", import.meta.url));
 const HOOK = pathToFileURL(fileURLToPath(new URL("./usage-hook.mjs", import.meta.url))).href;
 const RECV_HOOK = pathToFileURL(fileURLToPath(new URL("./recv-hook.mjs", import.meta.url))).href;
+const COMMAND_HOOK = pathToFileURL(fileURLToPath(new URL("./command-hook.mjs", import.meta.url))).href;
 
 /**
  * Starts `node <script> ...args`. With usageFile, every Node process of the tree (engine, simulator) appends its
  * CPU time and peak RSS there at exit. t0 is taken just before spawn: "process start" in the startup figures.
  */
-export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, statsPerSec = 0, nodeArgs = [], stdin = "pipe" }) {
+export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, commandFile = null, statsPerSec = 0, nodeArgs = [], stdin = "pipe" }) {
   const fullEnv = { ...process.env, ...env };
   const hooks = [];
   if (usageFile) {
@@ -27,6 +28,10 @@ export function start({ script, args = [], env = {}, usageFile = null, recvFile 
   if (recvFile) fullEnv.BENCH_RECV_FILE = recvFile;
   if (statsPerSec > 0) fullEnv.BENCH_STATS_PER_SEC = String(statsPerSec);
   if (recvFile || statsPerSec > 0) hooks.push(`--import=${RECV_HOOK}`);
+  if (commandFile) {
+    fullEnv.BENCH_COMMAND_FILE = commandFile;
+    hooks.push(`--import=${COMMAND_HOOK}`);
+  }
   if (hooks.length) fullEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? "", ...hooks].join(" ").trim();
   const t0 = performance.now();
   const child = spawn(process.execPath, [...nodeArgs, ...(script ? [script] : []), ...args], { env: fullEnv, stdio: [stdin, "pipe", "pipe"] });
