@@ -3,11 +3,10 @@
 // A slow reader must never stall ascp, so stdout is written asynchronously and never blocks the event loop
 // (on Linux, process.stdout writes to a pipe synchronously: a full pipe would freeze the management socket too).
 // Events are serialized at once into one output buffer (ascp frames straight from their bytes, see writeWith; other
-// events as JSON text) and go out in batches, one write in flight at a time, each batch the buffer itself. STATS are
-// cumulative (docs/protocol.md §3), so a STATS followed by a later one of its session, with no other event of that
-// session between, may be merged into it: when the waiting lines reach their bound during a write, every other such
-// STATS is (thin); when the reader falls behind (a write not taken for a while), all of them are, and later ones
-// as they come. No other event is ever merged or dropped, and a reader that keeps up loses nothing. Every line passes the job's Redactor (redact.ts): no secret goes out, whichever way
+// events as JSON text) and go out in batches, one write in flight at a time, each batch the buffer itself. When the
+// reader falls behind, only the newest waiting STATS of a session is kept while no other event of that session came
+// after it, because STATS are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a reader
+// that keeps up loses nothing. Every line passes the job's Redactor (redact.ts): no secret goes out, whichever way
 // the line was made.
 import fs from "node:fs";
 import net from "node:net";
@@ -34,9 +33,8 @@ const FIRST_BATCH_BYTES = 256 << 10;
 const BEHIND_TURNS = 3;
 const BEHIND_MS = 250;
 /**
- * Past this many waiting lines, or bytes, waiting STATS are thinned (thin), or all merged when that frees too little,
- * whatever the timing, so memory stays bounded. Twice a batch: a reader that takes each batch as it comes never
- * reaches it. The waiting bytes are held about twice
+ * Past this many waiting lines, or bytes, the reader counts as behind whatever the timing, so memory stays bounded.
+ * Twice a batch: a reader that takes each batch as it comes never reaches it. The waiting bytes are held about twice
  * (the buffer being filled and the one being written), so this bound is most of the engine's memory in a blast
  * (README, Performance: 8 MiB keeps the engine within 1.2x of the pass-through's peak RSS; 16 MiB did not).
  */
@@ -193,7 +191,7 @@ export class NdjsonWriter implements ByteSink {
     this.starts.push(start);
     this.meta.push((session + 1) * 2 + (isStats ? 1 : 0));
     this.live++;
-    if (!this.behind && (this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES)) this.thin();
+    if (!this.behind && (this.live >= MAX_WAITING || this.len >= MAX_WAITING_BYTES)) this.fallBehind();
     // Merged lines are dropped from the buffer once they are half of it: a reader stuck on one write does not
     // make the buffer grow with every STATS.
     if (this.deadBytes > INITIAL_BUFFER_BYTES && this.deadBytes * 2 > this.len) this.compact();
@@ -215,32 +213,6 @@ export class NdjsonWriter implements ByteSink {
     this.deadBytes += end - this.starts[i]!;
     this.live--;
     this.merged++;
-  }
-
-  /**
-   * The waiting lines reached their bound while the reader is taking a batch: every other mergeable STATS of a
-   * session is merged (the newest kept), which halves a blast's backlog and keeps its progress, thinner the older
-   * it is, for a reader that reads fast but took a while for one batch (it was not scheduled, say). Whether the reader
-   * is slow is the tick's to tell (BEHIND_TURNS, BEHIND_MS). Where that frees too little (other events, no repeated
-   * STATS), the writer falls behind at once.
-   */
-  private thin(): void {
-    const laterStats = new Set<number>();
-    const skip = new Set<number>();
-    for (let i = this.starts.length - 1; i >= 0; i--) {
-      const m = this.meta[i]!;
-      if (m === DEAD) continue;
-      const session = m >> 1;
-      if ((m & 1) === 0) {
-        laterStats.delete(session);
-        continue;
-      }
-      if (!laterStats.has(session)) laterStats.add(session);
-      else if (skip.delete(session)) this.kill(i);
-      else skip.add(session);
-    }
-    this.compact();
-    if (this.live * 4 >= MAX_WAITING * 3 || this.len * 4 >= MAX_WAITING_BYTES * 3) this.fallBehind();
   }
 
   /** The reader is behind: from now on STATS merge, and those already waiting are merged too. */
