@@ -71,6 +71,8 @@ export class NdjsonWriter implements ByteSink {
   private meta: number[] = [];
   private live = 0;
   private deadBytes = 0;
+  /** compact()'s old line index → new one (-1: merged away). */
+  private renumbered = new Int32Array(1024);
   /** Index of the last STATS of a session, while no later event of that session is waiting. */
   private lastStats = new Map<number, number>();
   private inFlight = false;
@@ -231,29 +233,42 @@ export class NdjsonWriter implements ByteSink {
     }
   }
 
-  /** Drops merged lines from the buffer (moving the others down) and renumbers the lines. */
+  /** Drops merged lines from the buffer (moving the others down, a run of them at a time) and renumbers the lines. */
   private compact(): void {
-    const starts: number[] = [];
-    const meta: number[] = [];
-    const renumber = new Map<number, number>();
+    const { starts, meta, buf } = this;
+    const count = starts.length;
+    if (this.renumbered.length < count) this.renumbered = new Int32Array(Math.max(count, this.renumbered.length * 2));
+    let n = 0;
     let o = 0;
-    for (let i = 0; i < this.starts.length; i++) {
-      if (this.meta[i] === DEAD) continue;
-      const from = this.starts[i]!;
-      const to = this.end(i);
-      if (from !== o) this.buf.copyWithin(o, from, to);
-      renumber.set(i, starts.length);
-      starts.push(o);
-      meta.push(this.meta[i]!);
+    // The run of live lines being gathered: its bytes at buf[runFrom, runTo), to go to buf[runAt…).
+    let runFrom = 0;
+    let runTo = 0;
+    let runAt = 0;
+    for (let i = 0; i < count; i++) {
+      this.renumbered[i] = -1;
+      if (meta[i] === DEAD) continue;
+      const from = starts[i]!;
+      const to = i + 1 < count ? starts[i + 1]! : this.len;
+      if (from !== runTo) {
+        if (runAt !== runFrom) buf.copyWithin(runAt, runFrom, runTo);
+        runFrom = from;
+        runAt = o;
+      }
+      runTo = to;
+      // In place: line n (n <= i) takes line i's place; starts[i + 1] is still read above before it is written.
+      starts[n] = o;
+      meta[n] = meta[i]!;
+      this.renumbered[i] = n++;
       o += to - from;
     }
+    if (runAt !== runFrom) buf.copyWithin(runAt, runFrom, runTo);
+    starts.length = n;
+    meta.length = n;
     for (const [session, at] of this.lastStats) {
-      const now = renumber.get(at);
-      if (now === undefined) this.lastStats.delete(session);
+      const now = this.renumbered[at]!;
+      if (now < 0) this.lastStats.delete(session);
       else this.lastStats.set(session, now);
     }
-    this.starts = starts;
-    this.meta = meta;
     this.len = o;
     this.deadBytes = 0;
   }
