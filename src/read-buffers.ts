@@ -10,9 +10,9 @@
 import v8 from "node:v8";
 import vm from "node:vm";
 
-// 4 MiB: peak RSS during a 1,000,000-frame blast 113-120 MB without, 96-100 with 16 MiB, 87-91 with 4 MiB; each
-// collection about 0.4 ms (--trace-gc), about 0.1 us per frame.
-export const READ_GC_BYTES = 4 << 20;
+// Peak RSS during a 1,000,000-frame blast: 110-113 MB without, 87-91 with 4 MiB, 87-94 with 8 MiB, 94-97 with 16 MiB
+// (three runs each, code cache off); the collections' share of a blast's profile: 9 % with 4 MiB, 5 % with 8 MiB.
+export const READ_GC_BYTES = 8 << 20;
 
 type Collect = (options: { type: "minor" }) => void;
 let collect: Collect | null | undefined;
