@@ -4,7 +4,9 @@
 // copied from their text where typing.ts would make them a number or a boolean; paths are unescaped and strings
 // JSON-escaped only where a byte needs it. Frames this cannot write identically (a repeated JSON key, a field
 // other than Type mapping to `type`, `session_index` or `__proto__`, a full name table) are not "plain": the caller
-// sends them through typing.ts. Differentially checked against that path: frame-json.test.ts.
+// sends them through typing.ts. A steady frame (frame-parser.ts) of a plain template is written from the template's
+// JSON, made once by the same code from the template's bytes, and its own values (writeSteadyJson). Differentially
+// checked against that path: frame-json.test.ts.
 import { isUtf8 } from "node:buffer";
 import { fieldName, TYPE_ID, type FieldName } from "./field-names.js";
 import type { RawFrame, SteadyFrame } from "./frame-parser.js";

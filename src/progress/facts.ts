@@ -1,7 +1,8 @@
 // ascp frame → the few facts the progress model reads (model.ts, FrameFacts). The one place that knows which event
-// fields feed the model, read from either form a frame takes: its typed event, or (on the hot path, where a plain
-// frame is written from its bytes and no event is made, see session-runner.ts) the frame's bytes. Both give the
-// same facts for the same frame: progress/facts.test.ts checks it over the transcripts and generated frames.
+// fields feed the model, read from any form a frame takes: its typed event, or (on the hot path, where a plain
+// frame is written from its bytes and no event is made, see session-runner.ts) the frame's bytes, or a steady
+// frame's (mgmt/frame-parser.ts: the template's facts, read once, and the values of its own). All give the same
+// facts for the same frame: progress/facts.test.ts checks it over the transcripts and generated frames.
 import type { AscpEvent } from "../mgmt/typing.js";
 import { integerAt, typedValue } from "../mgmt/typing.js";
 import { fieldName } from "../mgmt/field-names.js";
