@@ -53,9 +53,9 @@ function chainOnFrame() {
     if (facts.transferBytes > transferBytes) transferBytes = facts.transferBytes;
   };
   const onSteady = (f) => {
-    readSteadyFacts(f, facts);
-    writer.writeWith(writeSteadyJson, f, 0, 0, true);
-    model.frame(0, FrameKind.STATS, facts);
+    const kind = readSteadyFacts(f, facts);
+    writer.writeWith(writeSteadyJson, f, 0, 0, kind === FrameKind.STATS);
+    model.frame(0, kind, facts);
     if (facts.transferBytes > transferBytes) transferBytes = facts.transferBytes;
   };
   return { onFrame, onSteady, close: () => writer.close() };
