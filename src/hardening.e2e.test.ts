@@ -1135,7 +1135,7 @@ describe("hostile conditions, round 2 (issue 11)", () => {
     file("a.bin", 100);
     const counting = fakeAscp("ascp-count", `send("DONE", { SessionId: "fake-1", UserStr: nonce, TransfersPassed: 1, Args: a.length }); sock.end(() => process.exit(0));`);
     const r = await run({ stdin: spec({ paths: [{ source: "a.bin" }] }, { agent: { ascp_path: counting, ascp_args: Array.from({ length: 150_000 }, () => "-q") } }) });
-    expect(r.code).toBe(0);
+    expect(r.code, `${JSON.stringify(result(r))} ${r.stderr}`).toBe(0);
     // ascp's own options, then the 150,000.
     expect(Number(ofType(r, "DONE")[0]!.args)).toBeGreaterThan(150_000);
     expect(result(r).status).toBe("success");

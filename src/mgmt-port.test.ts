@@ -1,8 +1,9 @@
 // The management peer check: which connection is taken as ascp's, which are refused, and what a wait reports.
-import { spawn, type ChildProcess } from "node:child_process";
+import { spawn, spawnSync, type ChildProcess } from "node:child_process";
+import fs from "node:fs";
 import net from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { MgmtListener, firstFrameMismatch, userStringArg, type PeerOutcome, type SocketOwner, type WaitOptions } from "./mgmt-port.js";
+import { MgmtListener, firstFrameMismatch, statExiting, userStringArg, type PeerOutcome, type SocketOwner, type WaitOptions } from "./mgmt-port.js";
 import { FrameParser, type RawFrame } from "./mgmt/frame-parser.js";
 
 const encode = (fields: Record<string, string>) => `FASPMGR 2\n${Object.entries(fields).map(([k, v]) => `${k}: ${v}\n`).join("")}\n`;
@@ -47,6 +48,22 @@ describe("firstFrameMismatch: where /proc cannot tell, the first frame must be I
     const why = firstFrameMismatch(frame(fields), "n1");
     if (expected === null) expect(why).toBeNull();
     else expect(why).toMatch(expected);
+  });
+});
+
+describe("statExiting: a process whose sockets /proc may no longer tie to it", () => {
+  const stat = (comm: string, state: string, flags: number) => `4242 (${comm}) ${state} 1 4242 4242 0 -1 ${flags} 120 0 0 0 1 0`;
+  it.each([
+    ["running", stat("ascp", "S", 0x400100), false],
+    ["a command name with spaces and parentheses", stat("a) S 1 (b", "R", 0x400000), false],
+    ["PF_EXITING set (closing its files)", stat("ascp", "R", 0x400104), true],
+    ["a zombie", stat("ascp", "Z", 0x400100), true],
+    ["dead", stat("ascp", "X", 0), true],
+    ["a line cut short", "4242 (ascp) S 1", true],
+  ])("%s", (_, line, exiting) => expect(statExiting(line)).toBe(exiting));
+
+  it.runIf(process.platform === "linux")("this process, alive, is not exiting", () => {
+    expect(statExiting(fs.readFileSync("/proc/self/stat", "latin1"))).toBe(false);
   });
 });
 
@@ -140,6 +157,20 @@ describe("MgmtListener.waitForPeer", () => {
       await outcome.peer.closed;
       expect(outcome.peer.first).toHaveLength(1);
     }
+    expect(strays).toEqual([]);
+  });
+
+  it("an ascp that connected, sent INIT and exited while the loop was held: the abort after its exit still takes that connection", async () => {
+    const listener = await MgmtListener.open();
+    const strays: string[] = [];
+    // spawnSync holds this loop: the kernel queues the connection and its bytes, nothing is accepted until it returns.
+    const script = `const s=require("net").connect(${listener.port},"127.0.0.1",()=>s.end(${JSON.stringify(encode({ Type: "INIT", UserStr: "nonce-1" }))},()=>process.exit(0)));`;
+    const done = spawnSync(process.execPath, ["-e", script], { stdio: "ignore" });
+    expect(done.status).toBe(0);
+    // The abort is already due when the wait starts, as after a pause longer than the wait after ascp's exit.
+    const outcome = await wait({ pid: done.pid!, abort: Promise.resolve() }, listener, strays);
+    expect(outcome.kind).toBe("connected");
+    if (outcome.kind === "connected") expect(outcome.peer.first).toHaveLength(1);
     expect(strays).toEqual([]);
   });
 

@@ -111,7 +111,10 @@ export class MgmtListener {
         settle(unverified.length === 1 ? { kind: "connected", peer: unverified[0]! } : { kind, refused });
       // Capped at Node's longest timer (24.8 days): a longer one would fire at once.
       const timer = setTimeout(() => end("timeout"), Math.min(o.timeoutMs, 2 ** 31 - 1));
-      void o.abort.then(() => end("aborted"));
+      // Timers run before I/O in a turn of the loop: after a pause (a loaded machine), the abort can come before the
+      // poll that accepts what an exited ascp left in the listener's queue, or reads the INIT it sent. Its data and its
+      // close are already there, so a few turns settle them.
+      void o.abort.then(() => ioSettled(() => settled || candidates.size === 0)).then(() => end("aborted"));
 
       const onConnection = (socket: net.Socket) => {
         if (settled) return socket.destroy();
@@ -154,6 +157,22 @@ export class MgmtListener {
       };
       this.server.on("connection", onConnection);
     });
+  }
+}
+
+/** Turns of I/O to wait for a connection waiting in the queue and its first read; the longest that settling may take. */
+const SETTLE_TURNS = 2;
+const SETTLE_MAX_MS = 2000;
+
+/** Resolves after SETTLE_TURNS polls for I/O, then once `done()` holds (checked after each poll) or SETTLE_MAX_MS passed. */
+export async function ioSettled(done: () => boolean): Promise<void> {
+  const until = performance.now() + SETTLE_MAX_MS;
+  for (let turn = 1; ; turn++) {
+    // Past the first turns, a connection still open is slow to close: check it without spinning.
+    if (turn > SETTLE_TURNS) await new Promise((resolve) => setTimeout(resolve, 10));
+    // setImmediate runs right after the loop's poll for I/O.
+    await new Promise((resolve) => setImmediate(resolve));
+    if ((turn >= SETTLE_TURNS && done()) || performance.now() > until) return;
   }
 }
 
@@ -215,7 +234,8 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number, peer
   // No row, or inode 0: the client closed its socket (the kernel finishes the close on its own).
   if (row === null || row.inode === "0") return "closed";
   const target = `socket:[${row.inode}]`;
-  // An exiting process shows no fds while the kernel has not yet released its sockets: ownership is unknowable then.
+  // An exiting process loses its fds before the kernel releases its sockets (the release is deferred): ownership is
+  // unknowable then. Its exit flag, read after the scan, tells whether the scan may have raced its exit.
   let exiting = false;
   for (const p of [pid, ...descendants(pid)]) {
     let fds: string[];
@@ -225,7 +245,6 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number, peer
       exiting = true;
       continue;
     }
-    if (fds.length === 0) exiting = true;
     for (const fd of fds) {
       try {
         if (fs.readlinkSync(`/proc/${p}/fd/${fd}`) === target) return "ascp";
@@ -233,10 +252,32 @@ export function socketOwner(ourPort: number, peerPort: number, pid: number, peer
         // fd closed meanwhile
       }
     }
+    if (fds.length === 0 || isExiting(p)) exiting = true;
   }
   // Not found: someone else holds it, unless it was closed meanwhile or ascp is exiting (treated like a close).
   const again = peerRow(ourPort, peerPort, peerAddress);
   return !exiting && again !== "no-table" && again !== null && again.inode === row.inode ? "other" : "closed";
+}
+
+/** The kernel's PF_EXITING task flag: set once a process starts to exit, before it closes its files. */
+const PF_EXITING = 0x4;
+
+/** Whether /proc/<pid>/stat shows the process exiting (or gone, or a zombie). */
+function isExiting(pid: number): boolean {
+  try {
+    return statExiting(fs.readFileSync(`/proc/${pid}/stat`, "latin1"));
+  } catch {
+    return true;
+  }
+}
+
+/** From a /proc/<pid>/stat line: state Z or X, or the PF_EXITING flag (fields resume after the last ')'). */
+export function statExiting(stat: string): boolean {
+  // state ppid pgrp session tty_nr tpgid flags
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const state = fields[0];
+  const flags = Number(fields[6]);
+  return state === "Z" || state === "X" || !Number.isFinite(flags) || (flags & PF_EXITING) !== 0;
 }
 
 /** The client row 127.0.0.1:peerPort → :ourPort of /proc/net/tcp (any state); "no-table" when /proc cannot be read. */

@@ -2,7 +2,7 @@
 // listener, and the retries between them. The job (job.ts) owns several of these.
 import { randomBytes } from "./random.js";
 import { AscpProcess, type ProcessExit } from "./ascp-process.js";
-import { MgmtListener, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
+import { MgmtListener, ioSettled, userStringArg, type Peer, type Refusal } from "./mgmt-port.js";
 import { exitedEarlyMessage, refusalText } from "./ascp-complaint.js";
 import type { FrameWarning, RawFrame, SteadyFrame } from "./mgmt/frame-parser.js";
 import { typeFrame, type AscpEvent } from "./mgmt/typing.js";
@@ -274,8 +274,9 @@ export class SessionRunner {
 
     // peer.closed, not a new "close" listener: the socket may have closed already (ascp sent its frames and died).
     const closed = peer.closed;
-    // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment.
-    void proc.exited.then(() => setTimeout(() => peer.socket.destroy(), 1000).unref());
+    // ascp gone but its socket held open (by a child, say): stop waiting for the socket after a moment, once what it
+    // sent before is read (the timer can come before that I/O after a pause).
+    void proc.exited.then(() => setTimeout(() => void ioSettled(() => true).then(() => peer.socket.destroy()), 1000).unref());
     const grace = this.config.graceMs;
     const connectionHung = await Promise.race([closed.then(() => false), terminalSeen.then(() => sleep(grace)).then(() => true)]);
     peer.socket.destroy();
