@@ -1,3 +1,7 @@
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
 import { PassThrough, Writable } from "node:stream";
 import { describe, expect, it } from "vitest";
 import { NdjsonWriter } from "./ndjson-writer.js";
@@ -78,6 +82,122 @@ describe("NdjsonWriter", () => {
     expect(got.slice(0, stopAt).some((e) => e.type === "STATS" && e.session === 0)).toBe(true);
     expect(w.merged).toBeGreaterThan(10000);
     expect(got.length + w.merged).toBe(20000 + 3);
+  });
+});
+
+describe.runIf(process.platform === "linux")("NdjsonWriter on a pipe (what the bindings and shells give as stdout)", () => {
+  /** A named pipe opened at both ends (the write end blocking, as a parent hands it over), read only when told. */
+  function pipe() {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "ndjson-pipe-"));
+    const file = path.join(dir, "p");
+    execFileSync("mkfifo", [file]);
+    const readFd = fs.openSync(file, fs.constants.O_RDONLY | fs.constants.O_NONBLOCK);
+    const writeFd = fs.openSync(file, fs.constants.O_WRONLY);
+    const target = fs.readlinkSync(`/proc/self/fd/${writeFd}`);
+    const chunks: Buffer[] = [];
+    return {
+      readFd,
+      writeFd,
+      /** Reads what the pipe holds now. */
+      drain: () => {
+        const b = Buffer.alloc(1 << 16);
+        for (;;) {
+          try {
+            const n = fs.readSync(readFd, b);
+            if (n === 0) return;
+            chunks.push(Buffer.from(b.subarray(0, n)));
+          } catch {
+            return; // EAGAIN: empty
+          }
+        }
+      },
+      text: () => Buffer.concat(chunks).toString("utf8"),
+      /** fds of this process open on the pipe. */
+      opened: () =>
+        fs.readdirSync("/proc/self/fd").filter((fd) => {
+          try {
+            return fs.readlinkSync(`/proc/self/fd/${fd}`) === target;
+          } catch {
+            return false;
+          }
+        }).length,
+      blocking: () => (parseInt(/^flags:\s*([0-7]+)/m.exec(fs.readFileSync(`/proc/self/fdinfo/${writeFd}`, "latin1"))![1]!, 8) & fs.constants.O_NONBLOCK) === 0,
+      cleanup: () => {
+        fs.closeSync(writeFd);
+        fs.closeSync(readFd);
+        fs.rmSync(dir, { recursive: true, force: true });
+      },
+    };
+  }
+  const PIPE_BYTES = 1 << 16;
+  /** Reads until the text holds `lines` whole lines (the thread pool's write finishes as the pipe empties). */
+  async function readLines(p: ReturnType<typeof pipe>, lines: number): Promise<string[]> {
+    for (let i = 0; i < 500; i++) {
+      p.drain();
+      const got = p.text().split("\n").slice(0, -1);
+      if (got.length >= lines) return got;
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    throw new Error(`only ${p.text().split("\n").length - 1} lines came`);
+  }
+
+  it("lines arrive whole and in order: a pipe with room, one nearly full (part now, the rest later), one full, batches larger than the pipe", async () => {
+    const p = pipe();
+    const w = new NdjsonWriter(p.writeFd);
+    // Its own description of the pipe, for the direct writes.
+    expect(p.opened()).toBe(3);
+    const events = [{ type: "INIT", n: 0 }];
+    w.write(events[0]!);
+    await turn();
+    expect(await readLines(p, 1)).toEqual(['{"type":"INIT","n":0}']);
+    // Room for two pages only (a pipe holds 16): part of the line goes at once, the rest when the reader reads; then
+    // no room at all. The line is over PIPE_BUF (4 KiB): a pipe takes only what fits of such a write.
+    let fillers = 0;
+    for (const room of [8192, 0]) {
+      fs.writeSync(p.writeFd, `${"#".repeat(PIPE_BYTES - room - 1)}\n`); // the pipe is empty: this does not block
+      fillers++;
+      const e = { type: "STOP", n: events.length, room, pad: "y".repeat(12_000) };
+      events.push(e);
+      w.write(e);
+      await turn();
+      await new Promise((r) => setTimeout(r, 10));
+      await readLines(p, events.length + fillers);
+    }
+    // Larger than the pipe, and a run of small ones after.
+    for (let i = 0; i < 2000; i++) events.push({ type: "FILE_START", n: events.length, pad: "x".repeat(100) } as never);
+    for (const e of events.slice(3)) w.write(e);
+    for (let i = 0; i < 50; i++) {
+      const e = { type: "STOP", n: events.length };
+      events.push(e);
+      w.write(e);
+      await turn();
+    }
+    const closed = w.close();
+    const got = (await readLines(p, events.length + fillers)).filter((l) => !l.startsWith("#"));
+    await closed;
+    expect(got.map((l) => JSON.parse(l))).toEqual(events);
+    expect(w.merged).toBe(0);
+    expect(p.opened()).toBe(2);
+    expect(p.blocking()).toBe(true);
+    p.cleanup();
+  });
+
+  it("a reader that went away: the writer reports it once and discards later lines", async () => {
+    const p = pipe();
+    const w = new NdjsonWriter(p.writeFd);
+    let broken = 0;
+    w.onBroken(() => broken++);
+    fs.closeSync(p.readFd);
+    w.write({ type: "INIT" });
+    await turn();
+    await turn();
+    w.write({ type: "STOP" });
+    await turn();
+    expect(broken).toBe(1);
+    expect(w.isBroken).toBe(true);
+    expect(p.opened()).toBe(1);
+    await w.close();
+    fs.closeSync(p.writeFd);
   });
 });
 

@@ -3,7 +3,8 @@
 // A slow reader must never stall ascp, so stdout is written asynchronously and never blocks the event loop
 // (on Linux, process.stdout writes to a pipe synchronously: a full pipe would freeze the management socket too).
 // Events are serialized at once into one output buffer (ascp frames straight from their bytes, see writeWith; other
-// events as JSON text) and go out in batches, one write in flight at a time, each batch the buffer itself. When the
+// events as JSON text) and go out in batches, one write in flight at a time, each batch the buffer itself (a small one
+// on a pipe straight from this thread, through a non-blocking description of the pipe of our own). When the
 // reader falls behind, only the newest waiting STATS of a session is kept while no other event of that session came
 // after it, because STATS are cumulative (docs/protocol.md §3). No other event is ever merged or dropped, and a reader
 // that keeps up loses nothing. Every line passes the job's Redactor (redact.ts): no secret goes out, whichever way
@@ -52,6 +53,13 @@ function jsonText(event: object): string {
   return typeof toLine === "function" ? (toLine as () => string).call(event) : JSON.stringify(event);
 }
 
+/**
+ * A batch this small (a pipe's capacity) first goes out from the event loop's own thread, when stdout is a pipe with
+ * room: no thread-pool round trip for a command's answer or a trickle of events. What the pipe does not take at once
+ * goes the usual way.
+ */
+const DIRECT_BYTES = 64 << 10;
+
 /** First size of the two output buffers; they grow to the largest backlog seen. */
 const INITIAL_BUFFER_BYTES = 256 << 10;
 /** A line merged away. */
@@ -62,6 +70,8 @@ export type LineEncoder<A, B> = (out: ByteSink, a: A, b: B) => void;
 
 export class NdjsonWriter implements ByteSink {
   private readonly stream: Writable;
+  /** stdout's pipe opened again, non-blocking, for the direct writes (DIRECT_BYTES); null where that cannot be. */
+  private direct: number | null;
   // Waiting lines, as bytes: buf[0, len), line i from starts[i] to starts[i + 1] (or len). meta[i]:
   // (session + 1) * 2 + (STATS ? 1 : 0) for merging, DEAD once merged away. A batch is handed to the stream as
   // buf itself (no copy) and the other buffer takes its place; only lines past the batch are copied over.
@@ -120,6 +130,7 @@ export class NdjsonWriter implements ByteSink {
     private readonly redactor: Redactor = new Redactor(),
   ) {
     this.stream = typeof output === "number" ? openOutput(output) : output;
+    this.direct = typeof output === "number" && this.stream instanceof fs.WriteStream ? reopenPipeNonBlocking(output) : null;
     this.stream.on("error", () => this.markBroken());
     this.stream.on("close", () => {
       if (!this.closing) this.markBroken();
@@ -307,11 +318,28 @@ export class NdjsonWriter implements ByteSink {
     this.live -= n;
     this.written += n;
     if (batchEnd === 0) return;
+    const sent = batchEnd <= DIRECT_BYTES ? this.writeDirect(out, batchEnd) : 0;
+    if (sent < 0) return this.markBroken();
     this.inFlight = true;
     this.inFlightSince = performance.now();
     this.inFlightTurn = this.turn;
     this.inFlightBuffer = out;
-    this.stream.write(out.subarray(0, batchEnd), this.afterWrite);
+    if (sent === batchEnd) return this.afterWrite();
+    this.stream.write(out.subarray(sent, batchEnd), this.afterWrite);
+  }
+
+  /** Bytes of out[0, n) the pipe took at once through the direct fd (0 if none or no such fd); -1: the reader is gone. */
+  private writeDirect(out: Buffer, n: number): number {
+    if (this.direct === null) return 0;
+    try {
+      return fs.writeSync(this.direct, out, 0, n);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EPIPE") return -1;
+      // Anything but a full pipe: leave it to the stream, which reports real errors.
+      if (code !== "EAGAIN") this.direct = null;
+      return 0;
+    }
   }
 
   /** Writes everything queued, then ends the stream; resolves when the bytes are handed to the OS (or the reader is gone). */
@@ -321,16 +349,23 @@ export class NdjsonWriter implements ByteSink {
       const wait = () => {
         if (this.broken) return resolve();
         this.pump();
-        if (!this.inFlight && this.starts.length === 0) return void this.stream.end(() => resolve());
+        if (!this.inFlight && this.starts.length === 0) return void this.stream.end(() => (this.closeDirect(), resolve()));
         setTimeout(wait, 5);
       };
       wait();
     });
   }
 
+  private closeDirect(): void {
+    if (this.direct === null) return;
+    fs.closeSync(this.direct);
+    this.direct = null;
+  }
+
   private markBroken(): void {
     if (this.broken) return;
     this.broken = true;
+    this.closeDirect();
     this.starts = [];
     this.meta = [];
     this.len = 0;
@@ -356,6 +391,20 @@ function openOutput(fd: number): Writable {
   }
   if (stat && (stat.isFIFO() || stat.isSocket()) && !isBlocking(fd)) return new net.Socket({ fd, readable: false, writable: true });
   return fs.createWriteStream("", { fd, autoClose: false });
+}
+
+/**
+ * The pipe on fd opened again through /proc as a description of its own, set non-blocking: fd's description stays
+ * blocking, as the parent (and anyone sharing it) expects. Linux only; null for anything but a pipe with a reader.
+ * Opened close-on-exec, as Node opens every file: ascp does not inherit it.
+ */
+function reopenPipeNonBlocking(fd: number): number | null {
+  try {
+    if (!fs.fstatSync(fd).isFIFO()) return null;
+    return fs.openSync(`/proc/self/fd/${fd}`, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK);
+  } catch {
+    return null;
+  }
 }
 
 /** O_NONBLOCK clear on fd, from /proc (Linux); elsewhere unknown, taken as non-blocking. */
