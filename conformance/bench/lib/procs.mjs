@@ -1,7 +1,9 @@
 // Process plumbing for the benchmarks: start the engine (or the pass-through) with the usage hook, and read
 // its stdout cheaply enough that the reader is never what is being measured.
-import { spawn } from "node:child_process";
-import { readFileSync, existsSync } from "node:fs";
+import { spawn, execFileSync } from "node:child_process";
+import { readFileSync, existsSync, mkdtempSync, openSync, closeSync, rmSync, constants } from "node:fs";
+import net from "node:net";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import { once } from "node:events";
@@ -14,11 +16,18 @@ const HOOK = pathToFileURL(fileURLToPath(new URL("./usage-hook.mjs", import.meta
 const RECV_HOOK = pathToFileURL(fileURLToPath(new URL("./recv-hook.mjs", import.meta.url))).href;
 const COMMAND_HOOK = pathToFileURL(fileURLToPath(new URL("./command-hook.mjs", import.meta.url))).href;
 
+let stdoutKind = "socketpair";
+/** What start() gives a child as stdout unless told: "fifo" or "socketpair" (see start). */
+export function setStdoutKind(kind) {
+  if (kind !== "fifo" && kind !== "socketpair") throw new Error(`stdout is fifo or socketpair, not ${kind}`);
+  stdoutKind = kind;
+}
+
 /**
  * Starts `node <script> ...args`. With usageFile, every Node process of the tree (engine, simulator) appends its
  * CPU time and peak RSS there at exit. t0 is taken just before spawn: "process start" in the startup figures.
  */
-export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, commandFile = null, statsPerSec = 0, nodeArgs = [], stdin = "pipe" }) {
+export function start({ script, args = [], env = {}, usageFile = null, recvFile = null, commandFile = null, statsPerSec = 0, nodeArgs = [], stdin = "pipe", stdout = stdoutKind }) {
   const fullEnv = { ...process.env, ...env };
   const hooks = [];
   if (usageFile) {
@@ -33,8 +42,15 @@ export function start({ script, args = [], env = {}, usageFile = null, recvFile 
     hooks.push(`--import=${COMMAND_HOOK}`);
   }
   if (hooks.length) fullEnv.NODE_OPTIONS = [process.env.NODE_OPTIONS ?? "", ...hooks].join(" ").trim();
+  // stdout: a pipe ("fifo"), as Python's, Go's and Java's bindings and shells give the engine, or the socket pair
+  // ("socketpair") that Node gives a child for "pipe".
+  const out = stdout === "fifo" ? openFifo() : null;
   const t0 = performance.now();
-  const child = spawn(process.execPath, [...nodeArgs, ...(script ? [script] : []), ...args], { env: fullEnv, stdio: [stdin, "pipe", "pipe"] });
+  const child = spawn(process.execPath, [...nodeArgs, ...(script ? [script] : []), ...args], { env: fullEnv, stdio: [stdin, out ? out.writeFd : "pipe", "pipe"] });
+  if (out) {
+    closeSync(out.writeFd);
+    Object.defineProperty(child, "stdout", { value: out.stream });
+  }
   let stderr = "";
   child.stderr.setEncoding("utf8");
   child.stderr.on("data", (d) => {
@@ -42,8 +58,19 @@ export function start({ script, args = [], env = {}, usageFile = null, recvFile 
   });
   const exited = once(child, "exit").then(([code, signal]) => ({ code, signal, t: performance.now() - t0 }));
   // Streams closed too: every byte of stdout has been delivered to the reader.
-  const closed = Promise.all([exited, once(child, "close")]).then(([e]) => e);
+  const closed = Promise.all([exited, once(child, "close"), out ? once(out.stream, "close") : null]).then(([e]) => e);
   return { child, t0, exited: closed, stderr: () => stderr };
+}
+
+/** A named pipe, opened at both ends (the read end first, non-blocking, so that opening the write end does not wait). */
+function openFifo() {
+  const dir = mkdtempSync(join(tmpdir(), "asession-bench-fifo-"));
+  const path = join(dir, "out");
+  execFileSync("mkfifo", [path]);
+  const readFd = openSync(path, constants.O_RDONLY | constants.O_NONBLOCK);
+  const writeFd = openSync(path, constants.O_WRONLY);
+  rmSync(dir, { recursive: true });
+  return { writeFd, stream: new net.Socket({ fd: readFd, readable: true, writable: false }) };
 }
 
 /** Usage records of one run, keyed by role (engine, ascp, passthrough). */
@@ -154,8 +181,10 @@ export class EventReader {
  * their FileBytes checked for order, the same amount of work per event as EventReader does for STATS.
  */
 export class FrameReader {
-  constructor(stream, t0) {
+  /** onFrame(type, text, t): each frame's text (latin1), for a caller that waits for one. */
+  constructor(stream, t0, { onFrame = null } = {}) {
     this.t0 = t0;
+    this.onFrame = onFrame;
     this.stats = 0;
     this.firstStatsT = null;
     this.lastStatsT = null;
@@ -199,6 +228,7 @@ export class FrameReader {
     this.byType[type] = (this.byType[type] ?? 0) + 1;
     this.lastT[type] = t;
     if (fileBytes !== null) this.lastFileBytesOf[type] = fileBytes;
+    if (this.onFrame && !stats) this.onFrame(type, s.slice(start, end), t);
   }
 }
 
