@@ -271,13 +271,18 @@ function isExiting(pid: number): boolean {
   }
 }
 
-/** From a /proc/<pid>/stat line: state Z or X, or the PF_EXITING flag (fields resume after the last ')'). */
+/** From a /proc/<pid>/stat line: state Z or X, or the PF_EXITING flag. */
 export function statExiting(stat: string): boolean {
   // state ppid pgrp session tty_nr tpgid flags
-  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  const fields = statFields(stat);
   const state = fields[0];
   const flags = Number(fields[6]);
   return state === "Z" || state === "X" || !Number.isFinite(flags) || (flags & PF_EXITING) !== 0;
+}
+
+/** The fields of a /proc/<pid>/stat line from its state on: the command name may hold spaces and parentheses, so they resume after the last ')'. */
+function statFields(stat: string): string[] {
+  return stat.slice(stat.lastIndexOf(")") + 2).split(" ");
 }
 
 /** The client row 127.0.0.1:peerPort → :ourPort of /proc/net/tcp (any state); "no-table" when /proc cannot be read. */
@@ -325,8 +330,7 @@ function descendants(pid: number): number[] {
   for (const e of entries) {
     try {
       const stat = fs.readFileSync(`/proc/${e}/stat`, "latin1");
-      // The command name may hold spaces and parentheses: fields resume after the last ')'.
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      const ppid = Number(statFields(stat)[1]);
       const list = children.get(ppid) ?? [];
       list.push(Number(e));
       children.set(ppid, list);
